@@ -1,0 +1,42 @@
+"""Append-only list of named schema migrations for the workspace database.
+
+Never edit or reorder an entry that has shipped: add a new one. A workspace that holds a migration
+name this version does not know was made by a newer release, and is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    (
+        "0001_core_tables",
+        [
+            """CREATE TABLE ingest_log (
+                id INTEGER PRIMARY KEY, table_name VARCHAR, file VARCHAR, file_sha256 VARCHAR,
+                mapping VARCHAR, mode VARCHAR, rows_read BIGINT, rows_kept BIGINT, rows_skipped BIGINT,
+                skipped_reasons VARCHAR, returns BIGINT, duplicates BIGINT, warnings VARCHAR,
+                started_at TIMESTAMP, finished_at TIMESTAMP, active BOOLEAN)""",
+            """CREATE TABLE orders (
+                order_id VARCHAR, customer_id VARCHAR NOT NULL, order_date TIMESTAMP NOT NULL,
+                amount DOUBLE NOT NULL, quantity DOUBLE, unit_price DOUBLE, product_id VARCHAR,
+                product_name VARCHAR, category VARCHAR, currency VARCHAR, country VARCHAR,
+                is_return BOOLEAN NOT NULL, attributes VARCHAR, source_id INTEGER)""",
+            """CREATE TABLE customers (
+                customer_id VARCHAR NOT NULL, name VARCHAR, email VARCHAR, phone VARCHAR,
+                country VARCHAR, city VARCHAR, signup_date TIMESTAMP, attributes VARCHAR,
+                source_id INTEGER)""",
+            """CREATE TABLE texts (
+                customer_id VARCHAR NOT NULL, text VARCHAR NOT NULL, date TIMESTAMP, source VARCHAR,
+                attributes VARCHAR, source_id INTEGER)""",
+        ],
+    ),
+    (
+        "0002_ask_log",
+        [
+            """CREATE TABLE ask_log (
+                id INTEGER PRIMARY KEY, asked_at TIMESTAMP, question VARCHAR, planner VARCHAR,
+                steps VARCHAR, answer VARCHAR, warnings VARCHAR)""",
+        ],
+    ),
+]
+
+WORKSPACE_FORMAT = len(MIGRATIONS)
