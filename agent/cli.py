@@ -95,7 +95,7 @@ def root(
 
 
 def _register_commands() -> None:
-    from agent.commands import customers, demo, ingest, status
+    from agent.commands import ask, customers, demo, ingest, reports, status
 
     app.command("demo")(demo.demo)
     app.add_typer(ingest.app, name="ingest")
@@ -103,6 +103,10 @@ def _register_commands() -> None:
     app.command("features")(customers.features)
     app.command("customers")(customers.customers)
     app.command("explain")(customers.explain)
+    app.command("ask")(ask.ask)
+    app.command("chat")(ask.chat)
+    app.command("kpis")(reports.kpis)
+    app.command("changes")(reports.changes)
 
 
 _register_commands()

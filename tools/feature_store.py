@@ -78,8 +78,18 @@ def refresh_features(workspace_root: Path, as_of: datetime | None = None,
             "current_timestamp AS computed_at, ? AS fingerprint, ? AS run",
             [as_of, explicit, fingerprint, json.dumps(asdict(run), default=str)],
         )
+        _append_history(con)
     run.seconds = round(time.perf_counter() - started, 2)
     return run
+
+
+def _append_history(con: object) -> None:
+    """Snapshot stage and tier per customer so ``whats_changed`` can compare runs."""
+    con.execute(  # type: ignore[attr-defined]
+        """INSERT INTO lifecycle_history
+           SELECT (SELECT coalesce(max(run_id), 0) + 1 FROM lifecycle_history), current_timestamp, as_of,
+                  customer_id, lifecycle, value_tier, monetary
+           FROM customer_features""")
 
 
 def ensure_features(workspace_root: Path, progress: Progress | None = None) -> FeatureRun | None:

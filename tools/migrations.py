@@ -37,6 +37,14 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                 steps VARCHAR, answer VARCHAR, warnings VARCHAR)""",
         ],
     ),
+    (
+        "0003_lifecycle_history",
+        [
+            """CREATE TABLE lifecycle_history (
+                run_id INTEGER, computed_at TIMESTAMP, as_of TIMESTAMP, customer_id VARCHAR,
+                lifecycle VARCHAR, value_tier VARCHAR, monetary DOUBLE)""",
+        ],
+    ),
 ]
 
 WORKSPACE_FORMAT = len(MIGRATIONS)

@@ -1,0 +1,81 @@
+"""The interactive chat: a prompt with history, slash commands, and clean exits on Ctrl-C / Ctrl-D."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from agent.answering import Session, answer_question
+from agent.console import out
+from agent.render import render_answer
+from tools.errors import UserError
+
+HELP = """Ask about your customers in plain words, for example:
+  who are my lapsing high-value customers?     only those in Germany
+  draft a win-back email for them              what segments do we have?
+  tell me about segment 2                      what should we recommend to segment 2?
+Commands: /help  /json (last answer as JSON)  /export FILE.csv (last table)  /quit"""
+
+
+def run_chat(workspace: Path, planner: str, input_fn=input) -> None:  # noqa: ANN001 - injectable for tests
+    """Read questions until /quit, EOF or Ctrl-C; each answer may build on the previous one."""
+    console = out()
+    session = Session(workspace)
+    console.print("[bold]segment-agent chat[/bold] — /help for examples, /quit to leave.")
+    while True:
+        try:
+            line = input_fn("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print("\nbye")
+            return
+        if not line:
+            continue
+        if line.startswith("/"):
+            if _command(line, session, console) == "quit":
+                return
+            continue
+        try:
+            answer = answer_question(session, line, planner)  # type: ignore[arg-type]
+        except UserError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            continue
+        except KeyboardInterrupt:
+            console.print("\n(interrupted)")
+            continue
+        render_answer(answer, console)
+
+
+def _command(line: str, session: Session, console) -> str | None:  # noqa: ANN001
+    name, _, argument = line.partition(" ")
+    last = session.history[-1] if session.history else None
+    if name in {"/quit", "/exit", "/q"}:
+        console.print("bye")
+        return "quit"
+    if name == "/help":
+        console.print(HELP)
+    elif name == "/json":
+        console.print_json(json.dumps(last.to_json(), default=str)) if last else console.print("Nothing yet.")
+    elif name == "/export":
+        _export(last, argument.strip(), console)
+    else:
+        console.print(f"Unknown command {name}; try /help.")
+    return None
+
+
+def _export(last, path_text: str, console) -> None:  # noqa: ANN001
+    if last is None or not last.tables:
+        console.print("The last answer has no table to export; ask for customers first.")
+        return
+    path = Path(path_text or "audience.csv")
+    if path.exists():
+        console.print(f"{path} exists; choose another file name (nothing was overwritten).")
+        return
+    table = last.tables[0]
+    temporary = path.with_suffix(path.suffix + ".part")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+    temporary.replace(path)
+    console.print(f"Saved {len(table.rows):,} rows to {path}")

@@ -1,0 +1,53 @@
+"""Small wording helpers for answers: money, percentages, plurals, and reproduce commands.
+
+They format numbers that tools computed; they never compute new ones.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from tools.customers import AudienceFilter
+
+
+def money(value: float | None) -> str:
+    """Money without a currency symbol (shops differ): 12,345.60."""
+    return "–" if value is None else f"{value:,.2f}"
+
+
+def pct(share: float | None) -> str:
+    """A 0–1 share as a percentage: 0.062 -> 6.2%."""
+    return "–" if share is None else f"{share * 100:.1f}%".replace(".0%", "%")
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 lapsing customer', '87 lapsing customers'."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+AUDIENCE_OPTIONS = {
+    "segment": "--segment", "category": "--category", "country": "--country",
+    "min_days_since_order": "--min-days-since-order", "max_days_since_order": "--max-days-since-order",
+    "min_orders": "--min-orders", "max_orders": "--max-orders", "min_spend": "--min-spend",
+    "max_spend": "--max-spend", "sort_by": "--sort", "limit": "--limit",
+}
+
+
+def audience_options(filters: AudienceFilter, include_limit: bool = True) -> list[str]:
+    """CLI options that select the same audience as ``filters``."""
+    parts: list[str] = []
+    if filters.lifecycle:
+        parts += ["--lifecycle", ",".join(filters.lifecycle)]
+    if filters.value_tier:
+        parts += ["--value", ",".join(filters.value_tier)]
+    for field_name, option in AUDIENCE_OPTIONS.items():
+        value: Any = getattr(filters, field_name)
+        if value is not None and (include_limit or field_name != "limit"):
+            parts += [option, str(value)]
+    return parts
+
+
+def audience_command(command: str, filters: AudienceFilter, extra: list[str] | None = None) -> str:
+    """A shell command that reproduces a tool call on an audience."""
+    return shlex.join(["segment-agent", command, *audience_options(filters), *(extra or [])])
