@@ -107,6 +107,15 @@ def _register_commands() -> None:
     app.command("chat")(ask.chat)
     app.command("kpis")(reports.kpis)
     app.command("changes")(reports.changes)
+    from agent.commands import segments
+
+    app.command("segment")(segments.segment)
+    app.add_typer(segments.app, name="segments")
+    from agent.commands import campaign
+
+    app.command("campaign")(campaign.campaign)
+    app.command("recommend")(campaign.recommend)
+    app.command("export")(campaign.export)
 
 
 _register_commands()

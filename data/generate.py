@@ -31,14 +31,14 @@ from data.orders import (
     return_lines,
 )
 from data.people import Identity, fake_identity
-from data.texts import Text, add_injection, add_pii, compose
+from data.texts import Purchase, Text, add_injection, add_pii, compose
 
 DEFAULT_SEED = 7
 DEFAULT_CUSTOMERS = 5000
 LIFECYCLE_SHARES = {"new": 0.10, "active": 0.45, "lapsing": 0.20, "lapsed": 0.25}
 RETURN_SHARE = 0.02
 MISSING_PHONE_SHARE = 0.04
-TEXT_COUNT_PROBS = (0.36, 0.27, 0.17, 0.10, 0.06, 0.04)  # 1..6 texts for customers who write
+TEXT_COUNT_PROBS = (0.46, 0.27, 0.14, 0.07, 0.04, 0.02)  # 1..6 texts for customers who write
 SOURCE_PROBS = {"review": 0.5, "ticket": 0.25, "chat": 0.25}
 PII_TEXTS, INJECTION_TEXTS = 15, 8
 
@@ -72,7 +72,12 @@ def allocate(count: int, shares: Sequence[float], rng: np.random.Generator) -> n
     return rng.permutation(np.repeat(np.arange(len(shares)), sizes))
 
 
-def _make_customers(count: int, products: list[Product], rng: np.random.Generator) -> list[Customer]:
+def _own_stream(seed: int, index: int, purpose: int) -> np.random.Generator:
+    """A random stream per customer and purpose, so changing how texts are written leaves orders alone."""
+    return np.random.default_rng([seed, purpose, index])
+
+
+def _make_customers(count: int, products: list[Product], seed: int, rng: np.random.Generator) -> list[Customer]:
     by_category = {c: [p for p in products if p.category == c] for c in CATEGORIES}
     personas = allocate(count, [p.share for p in PERSONAS], rng)
     stages = list(LIFECYCLE_SHARES)
@@ -81,18 +86,34 @@ def _make_customers(count: int, products: list[Product], rng: np.random.Generato
     for index in range(count):
         customer_id = f"C{index + 1:05d}"
         persona, stage = PERSONAS[personas[index]], stages[lifecycles[index]]
-        customer = Customer(customer_id, fake_identity(rng), persona, stage)
-        shopper = make_shopper(customer_id, persona, rng)
-        customer.lines = order_lines(shopper, SCHEDULERS[stage](rng), by_category, rng)
+        own = _own_stream(seed, index, 1)
+        customer = Customer(customer_id, fake_identity(own), persona, stage)
+        shopper = make_shopper(customer_id, persona, own)
+        customer.lines = order_lines(shopper, SCHEDULERS[stage](own), by_category, own)
         customers.append(customer)
     return customers
 
 
-def _anchor(customer: Customer, rng: np.random.Generator) -> Line:
-    """The purchase a text is about: mostly one from the customer's own interests."""
+def _anchor(customer: Customer, topic: str, rng: np.random.Generator) -> Line:
+    """The purchase a text is about: one from the customer's interests for ``own`` texts when there is one."""
     own = [line for line in customer.lines if line.product.category in customer.persona.voice]
-    pool = own if own and rng.random() < 0.88 else customer.lines
+    other = [line for line in customer.lines if line.product.category not in customer.persona.voice]
+    pool = own if (topic == "own" and own) or not other else other
     return pool[int(rng.integers(0, len(pool)))]
+
+
+def _other_buy(customer: Customer, anchor: Line, rng: np.random.Generator) -> str:
+    """A product from another category the customer also bought (deal seekers mention their hauls)."""
+    others = sorted({line.product.name for line in customer.lines if line.product.category != anchor.product.category})
+    return others[int(rng.integers(0, len(others)))] if others else ""
+
+
+def _topic(first: bool, source: str, rng: np.random.Generator) -> str:
+    """Most texts speak in the customer's own voice; a few are about other buys or say nothing personal."""
+    roll = rng.random()
+    if first or roll < 0.88:
+        return "own"
+    return "other" if roll < 0.95 or source == "review" else "none"
 
 
 def _text_day(source: str, bought_day: int, rng: np.random.Generator) -> int:
@@ -102,29 +123,34 @@ def _text_day(source: str, bought_day: int, rng: np.random.Generator) -> int:
 
 
 def _customer_texts(customer: Customer, rng: np.random.Generator) -> list[Text]:
-    writes = 0.98 if customer.persona.prefers_value else 0.89
+    writes = 1.0 if customer.persona.prefers_value else 0.89
     if rng.random() >= writes:
         return []
     count = int(rng.choice(len(TEXT_COUNT_PROBS), p=TEXT_COUNT_PROBS)) + 1
     texts = []
-    for _ in range(count):
+    for number in range(count):
         source = str(rng.choice(list(SOURCE_PROBS), p=list(SOURCE_PROBS.values())))
-        anchor = _anchor(customer, rng)
-        on_topic = anchor.product.category in customer.persona.voice
-        body = compose(customer.persona.key, source, anchor.product.name, customer.identity.city, on_topic, rng)
+        topic = _topic(number == 0, source, rng)
+        anchor = _anchor(customer, topic, rng)
+        if topic != "none":  # a customer who never bought from their own categories writes about what they did buy
+            topic = "own" if anchor.product.category in customer.persona.voice else "other"
+        purchase = Purchase(anchor.product.name, anchor.product.price, anchor.unit_price,
+                            _other_buy(customer, anchor, rng))
+        body = compose(customer.persona.key, source, purchase, customer.identity.city, topic, rng,
+                       introduce=number == 0)
         texts.append(Text(customer.customer_id, day_to_date(_text_day(source, anchor.day, rng)), source, body))
     return sorted(texts, key=lambda t: (t.day, t.source, t.text))
 
 
-def _make_texts(customers: list[Customer], rng: np.random.Generator) -> list[Text]:
-    texts = [t for c in customers for t in _customer_texts(c, rng)]
+def _make_texts(customers: list[Customer], seed: int, rng: np.random.Generator) -> list[Text]:
+    texts = [t for i, c in enumerate(customers) for t in _customer_texts(c, _own_stream(seed, i, 2))]
     by_id = {c.customer_id: c.identity for c in customers}
     picks = rng.choice(len(texts), size=min(len(texts), PII_TEXTS + INJECTION_TEXTS), replace=False)
     for rank, index in enumerate(int(i) for i in picks):
         text = texts[index]
         person = by_id[text.customer_id]
-        body = (add_pii(text.text, person.name, person.email, person.phone or "07700 900000", rng)
-                if rank < PII_TEXTS else add_injection(text.text, rng))
+        body = (add_pii(text.text, person.name, person.email, person.phone, rng)
+                if rank < PII_TEXTS else add_injection(text.text, rank - PII_TEXTS, rng))
         texts[index] = Text(text.customer_id, text.day, text.source, body)
     return texts
 
@@ -140,10 +166,10 @@ def _drop_phones(customers: list[Customer], rng: np.random.Generator) -> None:
 def build_shop(seed: int = DEFAULT_SEED, customer_count: int = DEFAULT_CUSTOMERS) -> Shop:
     """Simulate the whole shop in memory; deterministic for a seed and customer count."""
     rng = np.random.default_rng(seed)
-    customers = _make_customers(customer_count, build_products(), rng)
+    customers = _make_customers(customer_count, build_products(), seed, rng)
     purchases = [line for c in customers for line in c.lines]
     returns = return_lines(purchases, RETURN_SHARE, rng)
-    texts = _make_texts(customers, rng)
+    texts = _make_texts(customers, seed, rng)
     _drop_phones(customers, rng)
     return Shop(seed, customers, returns, texts)
 
@@ -222,16 +248,17 @@ def readme(shop: Shop, order_line_count: int, text_count: int) -> str:
     count = len(shop.customers)
     return f"""# Sample shop: {SHOP_NAME}
 
-A fictional British online shop selling {len(CATEGORIES)} categories ({", ".join(CATEGORIES)}),
-generated by `data/generate.py` with seed {shop.seed}: {count:,} customers, {order_line_count:,} order lines
-from {START_DATE} to {END_DATE}, {text_count:,} customer texts (reviews, support tickets, chats). Prices in GBP.
+A fictional British online shop selling {len(CATEGORIES)} categories: {", ".join(CATEGORIES)}.
+Generated by `data/generate.py` with seed {shop.seed}: {count:,} customers, {order_line_count:,} order lines
+from {START_DATE} to {END_DATE}, {text_count:,} customer texts (reviews, support tickets, chats).
+Prices in GBP.
 
 | file | contents |
 |---|---|
 | `orders.csv` | one row per order line; returns are separate `R…` orders with negative quantity and amount |
 | `customers.csv` | fake identities (names, emails, phones in fiction-reserved ranges where they exist), country, city |
 | `texts.csv` | what customers wrote; a few texts hold PII they typed or prompt-injection attempts, on purpose |
-| `ground_truth.csv` | planted persona and lifecycle per customer — for tests and benchmarks only, never read by the product |
+| `ground_truth.csv` | planted persona and lifecycle per customer; for tests and benchmarks, never read by the product |
 
 ## Planted personas
 {persona_lines}
@@ -240,10 +267,11 @@ Personas share vocabulary (delivery, price, quality, returns; training, trails, 
 their main categories, so they are found from each customer's whole voice, not from keywords.
 
 ## Planted lifecycle (as of {END_DATE})
-{stages}. Each customer has a personal rhythm (typical days between orders): *active* customers are within
-it, *lapsing* ones are 1.9–3× overdue against it (under 265 days), *lapsed* ones have been silent for
-over 300 days, *new* ones first bought in the last ~8 weeks. Basket values vary strongly, so some lapsing
-customers are among the top spenders.
+{stages}.
+Each customer has a personal rhythm (typical days between orders): *active* customers are within it,
+*lapsing* ones are 1.9–3× overdue against it (under 265 days), *lapsed* ones have been silent for over
+300 days (and over 4.5× their rhythm), *new* ones first bought in the last ~8 weeks. Basket values vary
+strongly, so some lapsing customers are among the top spenders.
 
 ## Regenerate
 ```

@@ -64,9 +64,10 @@ def _schedule_new(rng: np.random.Generator) -> list[int]:
 
 
 def _schedule_active(rng: np.random.Generator) -> list[int]:
-    typical = float(np.clip(rng.lognormal(np.log(62), 0.45), 20, 120))
+    typical = float(np.clip(rng.lognormal(np.log(90), 0.4), 20, 120))
     gaps = _rhythm_gaps(rng, typical, 30, 0.25)
-    earliest = int(rng.integers(0, max(1, LAST_DAY - int(2.5 * typical))))
+    # The shop is growing, so more of today's active customers joined recently than long ago.
+    earliest = int(rng.beta(2.0, 1.0) * (LAST_DAY - 2.5 * typical))
     recency = int(rng.random() * 0.9 * np.median(gaps[:4]))
     days = _place_backwards(LAST_DAY - recency, gaps, earliest)
     if len(days) < 2:
@@ -76,7 +77,7 @@ def _schedule_active(rng: np.random.Generator) -> list[int]:
 
 def _schedule_lapsing(rng: np.random.Generator) -> list[int]:
     typical = float(np.clip(rng.lognormal(np.log(45), 0.4), 20, 80))
-    count = 2 if rng.random() < 0.25 else int(rng.integers(3, 9))
+    count = 2 if rng.random() < 0.3 else int(rng.integers(3, 6))
     gaps = _rhythm_gaps(rng, typical, count - 1, 0.15)
     ratio = rng.uniform(1.9, 3.0)
     median_gap = float(np.median(gaps))
@@ -84,16 +85,19 @@ def _schedule_lapsing(rng: np.random.Generator) -> list[int]:
         gaps = np.maximum(np.round(gaps * 265 / (ratio * median_gap)), MIN_GAP)
         median_gap = float(np.median(gaps))
     last_day = LAST_DAY - int(round(ratio * median_gap))
-    return _place_backwards(last_day, gaps, 0)
+    days = _place_backwards(last_day, gaps, 0)
+    while days[0] > LAST_DAY - 75:  # a lapsing customer has history; a median-sized gap keeps the rhythm
+        days.insert(0, days[0] - int(median_gap))
+    return days
 
 
 def _schedule_lapsed(rng: np.random.Generator) -> list[int]:
     recency = int(rng.integers(305, 701))
     last_day = LAST_DAY - recency
-    if rng.random() < 0.45 or last_day < MIN_GAP:
+    if rng.random() < 0.55 or last_day < MIN_GAP:
         return [last_day]
     typical = min(float(np.clip(rng.lognormal(np.log(40), 0.4), 14, 90)), recency / 4.5)
-    gaps = _rhythm_gaps(rng, typical, int(rng.integers(1, 5)), 0.15)
+    gaps = _rhythm_gaps(rng, typical, int(rng.integers(1, 4)), 0.15)
     gaps = np.minimum(gaps, np.floor(recency / 4.5))
     return _place_backwards(last_day, gaps, 0)
 
@@ -122,20 +126,24 @@ def make_shopper(customer_id: str, persona: Persona, rng: np.random.Generator) -
     return Shopper(customer_id, persona, exponent, probs)
 
 
-def _pick_product(shopper: Shopper, by_category: dict[str, list[Product]],
-                  rng: np.random.Generator) -> Product:
-    category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=shopper.category_probs))]
+def _pick_product(shopper: Shopper, by_category: dict[str, list[Product]], rng: np.random.Generator,
+                  own_only: bool = False) -> Product:
+    """A product by the shopper's category mix and price appetite; ``own_only`` keeps to the persona's voice."""
+    probs = shopper.category_probs
+    if own_only:
+        probs = probs * np.array([c in shopper.persona.voice for c in CATEGORIES])
+    category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=probs / probs.sum()))]
     items = by_category[category]
     prices = np.array([p.price for p in items])
     weights = (prices / prices.mean()) ** shopper.price_exponent
     if shopper.persona.prefers_value:
-        weights = weights * np.array([4.0 if p.is_value else 1.0 for p in items])
+        weights = weights * np.array([2.5 if p.is_value else 1.0 for p in items])
     return items[int(rng.choice(len(items), p=weights / weights.sum()))]
 
 
 def _unit_price(product: Product, shopper: Shopper, rng: np.random.Generator) -> float:
     """List price, sometimes discounted; deal seekers buy on discount most of the time."""
-    sale_rate = 0.55 if shopper.persona.prefers_value else 0.1
+    sale_rate = 0.7 if shopper.persona.prefers_value else 0.1
     if rng.random() < sale_rate:
         return round(product.price * (1 - rng.choice([0.1, 0.15, 0.2, 0.25, 0.3])), 2)
     return product.price
@@ -149,13 +157,17 @@ def _quantity(product: Product, rng: np.random.Generator) -> int:
 
 def order_lines(shopper: Shopper, days: list[int], by_category: dict[str, list[Product]],
                 rng: np.random.Generator) -> list[Line]:
-    """One to three distinct products per order on each purchase day."""
+    """One to three distinct products per order on each purchase day.
+
+    The first thing a customer ever buys is from their persona's own categories: that is what made them,
+    say, a runner in the first place, and it keeps the planted persona recoverable for one-order customers.
+    """
     lines: list[Line] = []
-    for day in days:
-        line_count = int(rng.choice([1, 2, 3], p=[0.62, 0.28, 0.10]))
+    for number, day in enumerate(days):
+        line_count = int(rng.choice([1, 2, 3], p=[0.80, 0.15, 0.05]))
         chosen: dict[str, Product] = {}
-        for _ in range(line_count):
-            product = _pick_product(shopper, by_category, rng)
+        for slot in range(line_count):
+            product = _pick_product(shopper, by_category, rng, own_only=number == 0 and slot == 0)
             chosen.setdefault(product.product_id, product)
         for product in chosen.values():
             lines.append(Line(shopper.customer_id, day, product, _quantity(product, rng),

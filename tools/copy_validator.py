@@ -198,7 +198,7 @@ def _matches_offer(kind: str, value: float, offer: Offer | None) -> bool:
 
 
 def _check_customer_names(draft: Draft, rules: CopyRules) -> list[Violation]:
-    candidates = {gram for gram in _ngrams(draft.all_text(), max_words=3) if len(gram.split()) >= 2}
+    candidates = {gram for gram in _ngrams(draft.all_text(), max_words=4) if len(gram.split()) >= 2}
     return [Violation("body", "pii", f"the draft names a real customer (\"{name}\"); never include customer names.")
             for name in sorted(rules.is_customer_name(candidates))]
 
@@ -223,5 +223,5 @@ def _unique(violations: Iterable[Violation]) -> list[Violation]:
 
 def describe_violations(violations: list[Violation], limit: int = 3) -> str:
     """A short human summary, e.g. for a warning: the first few messages joined."""
-    shown = "; ".join(v.message for v in violations[:limit])
+    shown = "; ".join(v.message.rstrip(".") for v in violations[:limit])
     return shown + (f" (and {len(violations) - limit} more)" if len(violations) > limit else "")

@@ -124,13 +124,13 @@ def _require(schema: TableSchema, mapping: dict[str, str], columns: list[str], p
     unmapped = [column for column in columns if column not in mapping.values()]
     suggestion = difflib.get_close_matches(field_name, unmapped, n=1, cutoff=0.3)
     hint = (
-        f" The closest column is '{suggestion[0]}': pass --map {field_name}=\"{suggestion[0]}\"."
+        f"the closest is '{suggestion[0]}', so pass --map {field_name}=\"{suggestion[0]}\" if that is it"
         if suggestion
-        else f" Pass --map {field_name}=\"YOUR COLUMN\"."
+        else f"pass --map {field_name}=\"YOUR COLUMN\""
     )
     extra = " (or quantity and unit_price)" if field_name == "amount" else ""
     raise UserError(
-        f"{path_label} has no column for {field_name}{extra}; columns found: {', '.join(columns)}.{hint}"
+        f"{path_label} has no column for {field_name}{extra}; columns found: {', '.join(columns)}; {hint}."
     )
 
 

@@ -45,6 +45,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                 lifecycle VARCHAR, value_tier VARCHAR, monetary DOUBLE)""",
         ],
     ),
+    (
+        "0004_segments",
+        [
+            """CREATE TABLE embedding_cache (
+                model VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, vector BLOB NOT NULL, created_at TIMESTAMP)""",
+            """CREATE TABLE segment_runs (
+                run_id INTEGER PRIMARY KEY, created_at TIMESTAMP, k INTEGER, seed INTEGER, model VARCHAR,
+                space VARCHAR, customers INTEGER, summary VARCHAR)""",
+            """CREATE TABLE segment_definitions (
+                run_id INTEGER, segment_id INTEGER, name VARCHAR, slug VARCHAR, size INTEGER,
+                first_run_id INTEGER, centroid BLOB, profile VARCHAR)""",
+            """CREATE TABLE segment_assignments (
+                run_id INTEGER, customer_id VARCHAR, segment_id INTEGER, similarity DOUBLE)""",
+        ],
+    ),
 ]
 
 WORKSPACE_FORMAT = len(MIGRATIONS)

@@ -60,7 +60,7 @@ def normalise_orders(source: Source, date_format: str | None, return_prefix: str
     frame = pd.DataFrame({"customer_id": kept})
     frame["order_date"] = parse_dates(source.text("order_date")[frame.index], source.column("order_date"),
                                       date_format)
-    _skip_missing(frame, "order_date", "no order_date", result)
+    frame = _skip_missing(frame, "order_date", "no order_date", result)
     for name in ("quantity", "unit_price"):
         if name in source.mapping:
             frame[name] = parse_numbers(source.text(name)[frame.index], source.column(name), allow_empty=True)
@@ -85,10 +85,10 @@ def normalise_orders(source: Source, date_format: str | None, return_prefix: str
         is_return |= prefixed
     frame["is_return"] = is_return
     result.returns = int(is_return.sum())
+    frame["attributes"] = _attributes(source, frame.index)
     result.duplicates = int(frame.duplicated().sum())
     if result.duplicates:
         result.warnings.append(f"{result.duplicates:,} rows are exact duplicates of another row (kept).")
-    frame["attributes"] = _attributes(source, frame.index)
     result.frame = frame.reindex(columns=ORDER_COLUMNS)
     return result
 
@@ -131,6 +131,8 @@ def normalise_texts(source: Source, date_format: str | None) -> Normalised:
     frame["source"] = None if values is None else values[frame.index].str.lower().replace("", None)
     frame["attributes"] = _attributes(source, frame.index)
     result.duplicates = int(frame.duplicated(["customer_id", "text"]).sum())
+    if result.duplicates:
+        result.warnings.append(f"{result.duplicates:,} texts repeat another text of the same customer (kept).")
     result.frame = frame.reindex(columns=TEXT_COLUMNS)
     return result
 
@@ -150,11 +152,13 @@ def _rows_with_customer(source: Source) -> tuple[pd.Series, Normalised]:
     return ids[has_id], result
 
 
-def _skip_missing(frame: pd.DataFrame, column: str, reason: str, result: Normalised) -> None:
+def _skip_missing(frame: pd.DataFrame, column: str, reason: str, result: Normalised) -> pd.DataFrame:
+    """``frame`` without the rows whose ``column`` is empty, counting them under ``reason``."""
     missing = frame[column].isna()
-    if missing.any():
-        result.skipped[reason] += int(missing.sum())
-        frame.drop(index=frame.index[missing], inplace=True)
+    if not missing.any():
+        return frame
+    result.skipped[reason] += int(missing.sum())
+    return frame.loc[~missing]
 
 
 def _attributes(source: Source, index: pd.Index) -> pd.Series | None:

@@ -7,7 +7,6 @@ when both fit every value, and the caller can always pass an explicit format.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,8 +34,11 @@ DATE_FORMATS = (
     "%d/%m/%y",
     "%m/%d/%y",
 )
-_CURRENCY = re.compile(r"^\s*[£$€¥]|[£$€¥]\s*$|\s*(GBP|USD|EUR)\s*$")
-_FLOAT_ID = re.compile(r"^(-?\d+)\.0+$")
+# Patterns are plain strings (not re.compile) so pandas runs them vectorised in pyarrow.
+_NUMBER_NOISE = "[£$€¥ \t\u00a0\u202f]|GBP|USD|EUR"  # currency marks and (thousands) spaces
+_DECIMAL_COMMA = r",\d{1,2}$|,\d{4,}$|\.\d{3},\d*$"  # 12,5 · 12,50 · 0,1234 · 1.234,56
+_FLOAT_ID = r"^(-?\d+)\.0+$"
+_MISSING_IDS = ("nan", "null", "none", "n/a", "#n/a")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,12 @@ def parse_dates(values: pd.Series, column: Column, date_format: str | None = Non
     formats = (date_format,) if date_format else DATE_FORMATS
     parsed_by_format: dict[str, pd.Series] = {}
     for fmt in formats:
-        parsed = _try_format(uniques, fmt)
+        try:
+            parsed = _try_format(uniques, fmt)
+        except ValueError as exc:  # only a user-given format can be malformed
+            raise UserError(
+                f"--date-format {fmt!r} is not a valid date format ({exc}); use strftime codes such as %d/%m/%Y."
+            ) from exc
         if parsed.notna().all():
             lookup = dict(zip(uniques, parsed, strict=True))
             return values.map(lookup).astype("datetime64[us]")
@@ -102,13 +109,21 @@ def _date_error(
 
 
 def parse_numbers(values: pd.Series, column: Column, allow_empty: bool = False) -> pd.Series:
-    """Parse numeric text (currency symbols and thousands separators allowed); NaN/text is an error."""
+    """Parse numeric text (currency marks, thousands separators, decimal commas allowed); NaN/text is an error.
+
+    A column whose values end in a comma and 1-2 (or 4+) digits uses decimal commas (``12,50``, ``1.234,56``);
+    otherwise commas are thousands separators (``1,234.50``).
+    """
+    import numpy as np
     import pandas as pd
 
-    cleaned = values.str.replace(_CURRENCY, "", regex=True).str.replace(",", "", regex=False).str.strip()
-    numbers = pd.to_numeric(cleaned, errors="coerce")
-    lowered = cleaned.str.lower()
-    bad = numbers.isna() | lowered.isin(["nan", "inf", "-inf", "infinity"])
+    cleaned = values.str.replace(_NUMBER_NOISE, "", regex=True)
+    if cleaned.str.contains(_DECIMAL_COMMA, regex=True).any():
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        cleaned = cleaned.str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    bad = ~np.isfinite(numbers)
     if allow_empty:
         bad &= cleaned != ""
     if bad.any():
@@ -120,12 +135,13 @@ def parse_numbers(values: pd.Series, column: Column, allow_empty: bool = False) 
             f"{column.path_label} row {row}: {shown} in column '{column.source}' is not a number; "
             "fix the value or remove the row."
         )
-    return numbers.astype("float64")
+    return numbers
 
 
 def normalise_ids(values: pd.Series) -> pd.Series:
-    """Strip ids and turn spreadsheet floats like '17850.0' back into '17850'."""
+    """Strip ids, turn spreadsheet floats like '17850.0' back into '17850', and blank out NULL/NaN markers."""
     stripped = values.str.strip()
+    stripped = stripped.where(~stripped.str.lower().isin(_MISSING_IDS), "")
     return stripped.str.replace(_FLOAT_ID, r"\1", regex=True)
 
 

@@ -25,6 +25,9 @@ DB_FILENAME = "shop.duckdb"
 DEFAULT_WORKSPACE = ".segment-agent"
 WORKSPACE_ENV = "SEGMENT_AGENT_WORKSPACE"
 BUSY_WAIT_SECONDS = 10.0
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+# DuckDB would otherwise fetch extensions from the internet to open, say, a SQLite file found in its place.
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def default_workspace_path() -> Path:
@@ -54,14 +57,19 @@ class Workspace:
         return self.db_path.is_file()
 
     @classmethod
-    def create(cls, root: Path) -> Workspace:
-        """Create (or upgrade) the workspace at ``root`` and return it."""
+    def create(cls, root: Path, *, migrate: bool = True) -> Workspace:
+        """Create (or upgrade) the workspace at ``root`` and return it.
+
+        ``migrate=False`` only makes the directory, for callers about to open a write transaction anyway
+        (which applies migrations itself); it saves one open/close of the database.
+        """
         if root.exists() and not root.is_dir():
             raise UserError(f"Workspace path {root} is a file; pass --workspace with a directory path.")
         root.mkdir(parents=True, exist_ok=True)
         workspace = cls(root)
-        with workspace.transaction():
-            pass  # opening read-write applies pending migrations
+        if migrate:
+            with workspace.transaction():
+                pass  # opening read-write applies pending migrations
         return workspace
 
     @classmethod
@@ -110,32 +118,52 @@ class Workspace:
 
         if read_only and not self.exists():
             raise UserError(f"No workspace at {self.root}: run  segment-agent ingest orders FILE  first.")
+        _check_is_duckdb(self.db_path)
         deadline = time.monotonic() + BUSY_WAIT_SECONDS
         while True:
             try:
-                return duckdb.connect(str(self.db_path), read_only=read_only)
+                return duckdb.connect(str(self.db_path), read_only=read_only, config=DUCKDB_CONFIG)
             except duckdb.IOException as exc:
                 message = str(exc)
-                if "lock" not in message.lower() or time.monotonic() > deadline:
+                if not _is_lock_conflict(message) or time.monotonic() > deadline:
                     raise _explain_open_failure(self.db_path, message) from exc
                 time.sleep(0.2)
             except duckdb.Error as exc:
                 raise _explain_open_failure(self.db_path, str(exc)) from exc
 
 
+def _check_is_duckdb(db_path: Path) -> None:
+    """Refuse a file that is not a DuckDB database before DuckDB tries to make sense of it."""
+    if not db_path.is_file():
+        return
+    with db_path.open("rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != DUCKDB_MAGIC:
+        raise _explain_open_failure(db_path, "it is not a DuckDB database file")
+
+
+def _is_lock_conflict(message: str) -> bool:
+    # Match DuckDB's own wording: a bare "lock" would also match "block" in corruption errors.
+    lowered = message.lower()
+    return "could not set lock" in lowered or "conflicting lock" in lowered
+
+
 def _explain_open_failure(db_path: Path, message: str) -> UserError:
     lowered = message.lower()
-    if "lock" in lowered:
+    if _is_lock_conflict(message):
         return UserError(
-            f"The workspace {db_path.parent} is busy: another segment-agent process is writing to it. "
-            "Try again when it has finished."
+            f"The workspace {db_path.parent} is busy: another segment-agent process is writing to it; "
+            "try again when it has finished."
         )
     if "version" in lowered or "serialization" in lowered:
         return UserError(
-            f"{db_path} was written by an incompatible DuckDB version; upgrade segment-agent or rebuild "
-            "the workspace with  segment-agent ingest ... --replace."
+            f"{db_path} was written by an incompatible DuckDB version; upgrade segment-agent, or move that "
+            "file aside and run the ingest again to rebuild the workspace."
         )
-    return UserError(f"{db_path} is not a readable segment-agent workspace ({message.splitlines()[0]}).")
+    return UserError(
+        f"{db_path} is not a readable segment-agent workspace ({message.splitlines()[0]}); move that file aside "
+        "and run the ingest again, or pass --workspace with another directory."
+    )
 
 
 def _applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:

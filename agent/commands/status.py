@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -20,7 +21,10 @@ def status(
 
     summary = describe_workspace(ctx.obj.workspace)
     if as_json:
-        print_json(summary)
+        payload = asdict(summary)
+        payload["tables"] = {name: {"rows": rows, "customers": customers}
+                             for name, (rows, customers) in summary.tables.items()}
+        print_json(payload)
         return
     console = out()
     console.print(f"Workspace [bold]{summary.path}[/bold]")

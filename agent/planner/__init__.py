@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from agent.planner.intents import REFUSALS, detect_intent, refusal_reason
+from agent.planner.context import (
+    AUDIENCE_TOOLS,
+    Context,
+    acts_on_last_audience,
+    compared_segments,
+    follow_up_intent,
+    merged_audience,
+    refers_back,
+)
+from agent.planner.intents import REFUSALS, detect_intent, is_pleasantry, refusal_reason
+from agent.planner.plans import Plan, PlannedCall
 from agent.planner.segments import mentioned_segments
-from agent.planner.slots import Slots, extract
-from agent.planner.text import contains_phrase, normalise
-from agent.planner.vocabulary import ShopVocabulary
+from agent.planner.slots import Slots, explicit_customer_id, extract
+from agent.planner.spelling import speller_for
+from agent.planner.text import normalise
+from agent.planner.vocabulary import SegmentRef, ShopVocabulary, load_vocabulary
+
+__all__ = ["Context", "Plan", "PlannedCall", "SegmentRef", "ShopVocabulary", "load_vocabulary", "plan"]
 
 MAX_QUESTION_CHARS = 1000
 EXAMPLES = ("who are my lapsing high-value customers?", "what segments do we have?",
@@ -19,140 +31,116 @@ EXAMPLES = ("who are my lapsing high-value customers?", "what segments do we hav
 GOAL_FOR_STAGE = {"lapsing": "winback", "lapsed": "winback", "new": "welcome"}
 
 
-@dataclass
-class PlannedCall:
-    """One tool call the planner wants to run."""
-
-    tool: str
-    args: dict[str, Any]
-
-
-@dataclass
-class Plan:
-    """Tool calls to run, or a refusal explaining what the product can do instead."""
-
-    calls: list[PlannedCall] = field(default_factory=list)
-    refusal: str | None = None
-    intent: str | None = None
-
-
-@dataclass
-class Context:
-    """What the chat so far established, so follow-ups like "draft an email for them" resolve."""
-
-    audience: dict[str, Any] = field(default_factory=dict)
-    segment: int | None = None
-    intent: str | None = None
-    draft: dict[str, Any] = field(default_factory=dict)
-
-    def remember(self, plan: Plan) -> None:
-        """Update the context from a plan that ran."""
-        for call in plan.calls:
-            args = call.args
-            if call.tool in {"find_customers", "export_audience", "draft_campaign", "recommend_products"}:
-                audience = args.get("audience", args) if call.tool != "find_customers" else args
-                self.audience = {k: v for k, v in audience.items() if k not in {"sort_by", "limit"}
-                                 and k in _AUDIENCE_KEYS}
-                self.segment = args.get("segment", self.segment if not self.audience else None)
-            if call.tool == "profile_segment":
-                self.segment, self.audience = args["segment"], {}
-            if call.tool == "draft_campaign":
-                self.draft = dict(args)
-            self.intent = call.tool
-
-
-_AUDIENCE_KEYS = {"lifecycle", "value_tier", "country", "category", "min_days_since_order", "max_days_since_order",
-                  "min_orders", "max_orders", "min_spend", "max_spend", "segment"}
-
-
 def plan(question: str, vocabulary: ShopVocabulary, context: Context | None = None) -> Plan:
     """Map ``question`` to tool calls (or a helpful refusal) using the shop's vocabulary and the chat context."""
     context = context or Context()
-    if not question.strip():
-        return Plan(refusal=_help("Ask me a question about your customers"))
+    text = normalise(question[: MAX_QUESTION_CHARS + 1], speller_for(vocabulary))
+    refused = _refusal(question, text)
+    if refused:
+        return refused
+    slots = extract(text, vocabulary)
+    slots.customer_id = slots.customer_id or explicit_customer_id(question)
+    segments: list[Any] = mentioned_segments(text, slots, vocabulary)
+    intent = detect_intent(text, slots, segments)
+    is_follow_up = refers_back(text, slots, intent, segments, context)
+    if is_follow_up:
+        intent = follow_up_intent(text, slots, intent, segments, context)
+    else:
+        is_follow_up = acts_on_last_audience(text, slots, intent, segments, context)
+    if slots.unknown_country and (intent is None or intent in AUDIENCE_TOOLS):
+        return Plan(refusal=f"There are no customers in {slots.unknown_country} in your data. Countries there: "
+                            + ", ".join(vocabulary.countries[:12]) + ".", intent=intent)
+    if intent is None:
+        return Plan(refusal=_help("I'm not sure what you're asking. I can answer questions like"))
+    unknown = [s for s in segments if isinstance(s, int) and vocabulary.segments
+               and s not in {ref.id for ref in vocabulary.segments}]
+    if unknown:
+        names = "; ".join(f"{ref.id} {ref.name}" for ref in vocabulary.segments)
+        return Plan(refusal=f"There is no segment {unknown[0]}. The segments are: {names}.", intent=intent)
+    audience = slots.audience()
+    if is_follow_up and intent in AUDIENCE_TOOLS:
+        audience = merged_audience(audience, context)
+        if not segments and context.segment is not None:
+            segments = [context.segment]
+    if is_follow_up and intent in ("profile_segment", "compare_segments") and context.segment is not None:
+        segments = compared_segments(segments, context) if intent == "compare_segments" else segments or [
+            context.segment]
+    return _plan_for(intent, slots, audience, segments, context if is_follow_up else Context())
+
+
+def _refusal(question: str, text: str) -> Plan | None:
+    """A plan with no calls for empty, oversized, unsafe, off-topic or purely social messages."""
+    if not text:
+        return Plan(refusal=_help("Ask me a question about your customers, for example"))
     if len(question) > MAX_QUESTION_CHARS:
-        return Plan(refusal=f"That question is {len(question):,} characters; keep it under {MAX_QUESTION_CHARS:,}.")
-    text = normalise(question)
+        return Plan(refusal=f"That question is {len(question):,} characters; keep it under "
+                            f"{MAX_QUESTION_CHARS:,}. " + _help("Short questions work best, for example"))
     reason = refusal_reason(text)
     if reason:
         return Plan(refusal=REFUSALS[reason] + " " + _help("For example"), intent="refused")
-    slots = extract(text, vocabulary)
-    segments = mentioned_segments(text, slots, vocabulary)
-    is_follow_up = _refers_back(text, context)
-    intent = detect_intent(text, slots, segments)
-    if intent is None and is_follow_up:
-        intent = _follow_up_intent(text, context)
-    if intent is None:
-        return Plan(refusal=_help("I'm not sure what you're asking. I can answer questions like"), intent=None)
-    audience = slots.audience()
-    if is_follow_up or (not audience and not segments and intent in _AUDIENCE_TOOLS and context.intent):
-        audience = {**context.audience, **audience}
-        if not segments and context.segment is not None and "segment" not in audience:
-            segments = [context.segment]
-    return Plan([PlannedCall(intent, _args(intent, slots, audience, segments, context))], intent=intent)
+    if re.match(r"(help|\?|what can (you|i) (do|ask)|what do you do|how do(es)? (this|it|you) work|what are you)\b",
+                text):
+        return Plan(refusal=_help("I answer questions about your customers, segments, campaigns and KPIs, for example"),
+                    intent="help")
+    if is_pleasantry(text):
+        greeting = re.match(r"(hi|hello|hey|good morning)\b", text)
+        lead = "Hello! Ask me about your customers" if greeting else "Glad to help. Ask me anything else"
+        return Plan(refusal=_help(lead + ", for example"), intent="chat")
+    return None
 
 
-_AUDIENCE_TOOLS = {"find_customers", "draft_campaign", "recommend_products", "export_audience"}
-
-
-def _refers_back(text: str, context: Context) -> bool:
-    if context.intent is None:
-        return False
-    starts = re.match(r"^(only|just|now|and|what about|how about|same|also|but|ok|okay|then|instead)\b", text)
-    return bool(starts) or any(contains_phrase(text, ref) for ref in ("them", "those", "these", "that segment",
-                                                                      "this segment", "that group", "the same",
-                                                                      "this audience", "that audience", "they"))
-
-
-def _follow_up_intent(text: str, context: Context) -> str | None:
-    if re.search(r"\b(shorter|punchier|another|again|more variants|different)\b", text) and context.draft:
-        return "draft_campaign"
-    return context.intent
-
-
-def _args(intent: str, slots: Slots, audience: dict[str, Any], segments: list[int],
-          context: Context) -> dict[str, Any]:
-    segment = segments[0] if segments else audience.pop("segment", None)
-    audience = {k: v for k, v in audience.items() if k != "segment"}
+def _plan_for(intent: str, slots: Slots, audience: dict[str, Any], segments: list[Any], context: Context) -> Plan:
+    segment = str(segments[0]) if segments else None
+    if intent in ("profile_segment", "compare_segments") and not segments:
+        return Plan(refusal="Which segment? Name it by number, name or what it is about, e.g. \"tell me about "
+                            "segment 2\". Ask \"what segments do we have?\" to see them.", intent=intent)
+    if intent == "explain_customer" and not slots.customer_id:
+        return Plan(refusal="Which customer? Give their id, e.g. \"explain customer 12346\".", intent=intent)
+    if intent == "compare_segments" and len(segments) < 2:
+        return Plan(refusal=f"Compare segment {segment} with which other segment? e.g. \"compare segment "
+                            f"{segment} and segment 2\".", intent=intent)
     if intent == "find_customers":
         args = dict(audience)
         if segment is not None:
-            args["segment"] = str(segment)
-        args.update({k: v for k, v in (("sort_by", slots.sort_by), ("limit", slots.limit)) if v is not None})
-        return args
-    if intent == "profile_segment":
-        return {"segment": str(segment)}
-    if intent == "compare_segments":
-        return {"segments": [str(s) for s in segments[:2]]}
-    if intent == "explain_customer":
-        return {"customer_id": slots.customer_id}
-    if intent == "kpi_summary":
-        return {"period": _period(slots)}
-    if intent == "whats_changed":
-        return {}
-    if intent == "run_segmentation":
-        return {"k": slots.k} if slots.k else {}
-    target: dict[str, Any] = {"segment": str(segment)} if segment is not None else {}
+            args["segment"] = segment
+        listing = {**context.listing, **{k: v for k, v in (("sort_by", slots.sort_by), ("limit", slots.limit)) if v}}
+        return _single(intent, {**args, **listing})
+    simple = {
+        "profile_segment": lambda: {"segment": segment},
+        "compare_segments": lambda: {"segments": [str(s) for s in segments[:2]]},
+        "explain_customer": lambda: {"customer_id": slots.customer_id},
+        "kpi_summary": lambda: {"period": slots.period or "month"},
+        "whats_changed": dict,
+        "run_segmentation": lambda: {"k": slots.k} if slots.k else {},
+        "segment_overview": dict,
+    }
+    if intent in simple:
+        return _single(intent, simple[intent]())
+    target: dict[str, Any] = {"segment": segment} if segment is not None else {}
     if audience:
         target["audience"] = audience
     if intent == "recommend_products":
-        return {**target, "limit": slots.limit or 5}
+        return _single(intent, {**target, "limit": slots.limit or 5})
     if intent == "export_audience":
-        return {**target, "format": "json" if "json" in slots.__dict__.get("tone", "") else "csv"}
+        return _single(intent, {**target, "format": "json" if slots.file_format == "json" else "csv"})
+    return _draft(target, slots, audience, segment, context)
+
+
+def _draft(target: dict[str, Any], slots: Slots, audience: dict[str, Any], segment: str | None,
+           context: Context) -> Plan:
     previous = context.draft if context.intent == "draft_campaign" else {}
+    details = {**previous, **slots.campaign()}
+    defaulted = [name for name in ("channel", "goal") if name not in details]
     stages = audience.get("lifecycle") or []
-    return {
-        **target,
-        "channel": slots.channel or previous.get("channel") or "email",
-        "goal": slots.goal or previous.get("goal") or next((GOAL_FOR_STAGE[s] for s in stages if s in GOAL_FOR_STAGE),
-                                                           "cross_sell" if segment is not None else "loyalty"),
-        **{k: v for k, v in (("offer", slots.offer or previous.get("offer")), ("tone", slots.tone),
-                             ("variants", slots.variants or previous.get("variants"))) if v},
-    }
+    default_goal = next((GOAL_FOR_STAGE[s] for s in stages if s in GOAL_FOR_STAGE),
+                        "cross_sell" if segment is not None else "loyalty")
+    args = {**target, "channel": details.get("channel", "email"), "goal": details.get("goal", default_goal)}
+    args.update({k: details[k] for k in ("offer", "tone", "variants") if details.get(k) is not None})
+    return Plan([PlannedCall("draft_campaign", args)], intent="draft_campaign", defaulted=defaulted)
 
 
-def _period(slots: Slots) -> str | int:
-    return slots.period or "month"
+def _single(tool: str, args: dict[str, Any]) -> Plan:
+    return Plan([PlannedCall(tool, args)], intent=tool)
 
 
 def _help(lead: str) -> str:

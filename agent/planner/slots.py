@@ -5,22 +5,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.planner.lexicon import (
-    CHANNEL_WORDS,
-    COUNTRY_ALIASES,
-    GOAL_WORDS,
-    LIFECYCLE_WORDS,
-    NUMBER_WORDS,
-    UNIT_DAYS,
-    VALUE_WORDS,
-)
+from agent.planner import quantities
+from agent.planner.lexicon import CHANNEL_WORDS, COUNTRY_ALIASES, GOAL_WORDS, LIFECYCLE_WORDS, TONE_WORDS, VALUE_WORDS
 from agent.planner.text import contains_phrase, stem
 from agent.planner.vocabulary import ShopVocabulary
 
-NUMBER = r"(\d+(?:\.\d+)?k?|" + "|".join(NUMBER_WORDS) + r")"
-DURATION = NUMBER + r"\s*(?:-\s*)?(day|week|month|quarter|year)s?"
-NOT_BOUGHT = r"(?:haven'?t|have not|hasn'?t|has not|not|no|didn'?t|did not|without|stopped)\s+" \
-             r"(?:ordered|bought|purchased|shopped|order|buy|purchase|orders|purchases|been back|come back|returned)"
+AUDIENCE_SLOTS = ("lifecycle", "value_tier", "country", "category", "min_days_since_order", "max_days_since_order",
+                  "min_orders", "max_orders", "min_spend", "max_spend")
+PURCHASE_VERB = r"\b(bought|buy|buys|buying|purchased|purchase|purchases|ordered|orders?|buyers of|shopp?ed for|" \
+                r"shopping for|customers of|spent on|spend on|got)\b"
+# "new" describes customers, not the things in "what's new", "new segments" or "new arrivals".
+NOT_NEW_CUSTOMERS = r"(what'?s|anything|something|whats|is there|any)\s+new\b|\bnew\s+(segment|segments|segmentation|" \
+                    r"campaign|campaigns|email|emails|product|products|arrivals|range|collection|season|stock|" \
+                    r"data|run|things|features|items|lines|version|versions|draft|one|copy|message|cluster|clusters)\b"
+# "push" as a verb ("which products should we push") is a recommendation, not the push channel.
+PUSH_VERB = r"\b(to|should|could|can|we|i|and|or|will|would|must)\s+push\b|\bpush(ing)?\s+(products?|items?|stock|" \
+            r"sales|them|more|harder|the)\b"
+OFFER_WORDS = r"(?:off|discount|voucher|coupon|code|saving|savings)"
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+SEGMENT_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                        "twelve")
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Slots:
     lifecycle: list[str] = field(default_factory=list)
     value_tier: list[str] = field(default_factory=list)
     country: str | None = None
+    unknown_country: str | None = None
     category: str | None = None
     min_days_since_order: int | None = None
     max_days_since_order: int | None = None
@@ -44,6 +49,7 @@ class Slots:
     offer: str | None = None
     tone: str | None = None
     variants: int | None = None
+    file_format: str | None = None
     customer_id: str | None = None
     segments: list[int] = field(default_factory=list)
     k: int | None = None
@@ -51,189 +57,172 @@ class Slots:
 
     def audience(self) -> dict[str, object]:
         """The find_customers arguments these slots imply (only those that were set)."""
-        names = ("lifecycle", "value_tier", "country", "category", "min_days_since_order", "max_days_since_order",
-                 "min_orders", "max_orders", "min_spend", "max_spend")
-        return {name: getattr(self, name) for name in names if getattr(self, name) not in (None, [])}
+        return {name: getattr(self, name) for name in AUDIENCE_SLOTS if getattr(self, name) not in (None, [])}
 
-
-def to_number(token: str) -> float:
-    """'6' -> 6, 'six' -> 6, '2.5k' -> 2500."""
-    if token in NUMBER_WORDS:
-        return float(NUMBER_WORDS[token])
-    if token.endswith("k"):
-        return float(token[:-1]) * 1000
-    return float(token)
+    def campaign(self) -> dict[str, object]:
+        """The draft_campaign details these slots imply (only those that were set)."""
+        names = ("channel", "goal", "offer", "tone", "variants")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
 def extract(text: str, vocabulary: ShopVocabulary) -> Slots:
     """Fill every slot from normalised ``text``."""
     slots = Slots()
-    slots.lifecycle = _choices(text, LIFECYCLE_WORDS)
-    slots.value_tier = _choices(text, VALUE_WORDS)
-    _new_vs_news(text, slots)
-    slots.channel = next(iter(_choices(text, CHANNEL_WORDS)), None)
-    slots.goal = next(iter(_choices(text, GOAL_WORDS)), None)
-    slots.country = _country(text, vocabulary)
+    window = quantities.time_window(text)
+    slots.min_days_since_order, slots.max_days_since_order = window.min_days, window.max_days
+    slots.sort_by, sort_phrase = quantities.sort_key(text)
+    staged = text
+    for consumed in (window.consumed, sort_phrase):
+        staged = staged.replace(consumed, " ") if consumed else staged
+    slots.lifecycle = choices(staged, LIFECYCLE_WORDS)
+    if "new" in slots.lifecycle and re.search(NOT_NEW_CUSTOMERS, text) and not re.search(
+            r"\bnew (customers|buyers|shoppers|joiners|clients|people|ones|vips|subscribers)\b", text):
+        slots.lifecycle.remove("new")
+    slots.value_tier = choices(text, VALUE_WORDS)
+    slots.channel = _channel(text)
+    slots.goal = next(iter(choices(text, GOAL_WORDS)), None)
+    slots.tone = next(iter(choices(text, TONE_WORDS)), None)
+    slots.country, slots.unknown_country = _country(text, vocabulary)
     slots.category = _category(text, vocabulary)
-    _time_windows(text, slots)
-    _order_counts(text, slots)
-    _spend(text, slots)
-    _ranking(text, slots)
-    _campaign_details(text, slots)
-    slots.customer_id = _customer_id(text, vocabulary)
+    slots.min_orders, slots.max_orders = quantities.order_counts(text)
+    slots.min_spend, slots.max_spend = quantities.spend(text)
+    slots.limit = quantities.limit(text)
+    slots.period = quantities.kpi_period(text)
+    slots.k = quantities.segment_count(text)
+    _offer_and_variants(text, slots)
+    slots.file_format = next((f for f in ("json", "xlsx", "parquet", "csv") if contains_phrase(text, f)), None)
     slots.segments = _segment_numbers(text, vocabulary)
-    match = re.search(r"\b(?:into|in|with|k\s*=?)\s*" + NUMBER + r"\s*(?:segments|clusters|groups|personas)", text)
-    if match:
-        slots.k = int(to_number(match.group(1)))
+    slots.customer_id = _customer_id(text, vocabulary)
     return slots
 
 
-def _choices(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
-    found = []
-    for canonical, phrases in table.items():
-        if any(contains_phrase(text, phrase) for phrase in phrases):
-            found.append(canonical)
-    return found
+_TABLE_PATTERNS: dict[int, tuple[re.Pattern[str], dict[str, str]]] = {}
 
 
-def _new_vs_news(text: str, slots: Slots) -> None:
-    """'new' is lifecycle only when it describes customers, not 'new segments' or 'what's new'."""
-    if "new" in slots.lifecycle and (re.search(r"what'?s new|new (segment|segmentation|campaign|email|product)", text)
-                                     and not re.search(r"new (customers|buyers|shoppers|joiners)", text)):
-        slots.lifecycle.remove("new")
-    if "lapsed" in slots.lifecycle and "lapsing" in slots.lifecycle and "at risk" in text and "lapsed" not in text:
-        slots.lifecycle.remove("lapsed")
-    if "high" in slots.value_tier and re.search(r"\bbest\b", text) and re.search(r"best (selling|seller)", text):
-        slots.value_tier.remove("high")
+def choices(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+    """Canonical values whose phrases occur in ``text``; where phrases overlap the longest wins.
+
+    ``table`` is one of the lexicon's constant tables (its compiled pattern is kept by identity).
+    """
+    compiled = _TABLE_PATTERNS.get(id(table))
+    if compiled is None:
+        owner = {phrase: canonical for canonical, phrases in table.items() for phrase in phrases}
+        alternation = "|".join(re.escape(phrase) for phrase in sorted(owner, key=len, reverse=True))
+        compiled = _TABLE_PATTERNS[id(table)] = (re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), owner)
+    pattern, owner = compiled
+    found = {owner[match.group(0)] for match in pattern.finditer(text)}
+    return [canonical for canonical in table if canonical in found]
 
 
-def _country(text: str, vocabulary: ShopVocabulary) -> str | None:
+def _channel(text: str) -> str | None:
+    if re.search(r"^(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:text|sms|message)\s+(them|the|our|my|those|"
+                 r"these|all|every|customers|people)\b", text):
+        return "sms"
+    found = choices(text, CHANNEL_WORDS)
+    if "push" in found and re.search(PUSH_VERB, text) and not re.search(r"push (notification|message|alert)", text):
+        found.remove("push")
+    return found[0] if found else None
+
+
+def _country(text: str, vocabulary: ShopVocabulary) -> tuple[str | None, str | None]:
+    """(country in the data, or a country the question names that the data does not have)."""
     known = {country.lower(): country for country in vocabulary.countries}
     for lowered, country in sorted(known.items(), key=lambda item: -len(item[0])):
         if contains_phrase(text, lowered):
-            return country
-    for canonical, aliases in COUNTRY_ALIASES.items():
-        if canonical.lower() in known and any(contains_phrase(text, alias) for alias in aliases):
-            return known[canonical.lower()]
-    return None
+            return country, None
+    for names, aliases in COUNTRY_ALIASES.items():
+        if any(contains_phrase(text, alias) for alias in aliases):
+            present = next((known[name.lower()] for name in names if name.lower() in known), None)
+            if present:
+                return present, None
+            if known:
+                return None, names[0]
+    return None, None
 
 
 def _category(text: str, vocabulary: ShopVocabulary) -> str | None:
-    """A category counts only with a purchase verb ('bought running gear'), otherwise it names a segment."""
-    if not re.search(r"\b(bought|buy|buys|buying|purchased|ordered|buyers of|shop(?:ped)? (?:for|in))\b", text):
+    """A category bought: 'bought running shoes', 'cookware buyers'. Without a purchase it names a segment."""
+    if not vocabulary.categories:
         return None
-    words = {stem(word) for word in re.findall(r"[a-z]+", text)}
-    for category in vocabulary.categories:
-        parts = [stem(part) for part in re.findall(r"[a-z]+", category.lower()) if len(part) > 2]
-        if parts and any(part in words for part in parts):
-            return category
+    verb = re.search(PURCHASE_VERB, text)
+    if verb:  # the object follows the verb: in "what do runners buy" the runners are the buyers, not the goods
+        found = _best_category(text[verb.end():], vocabulary.categories, needs_all_words=False)
+        if found:
+            return found
+    before_buyers = re.search(r"((?:[a-z-]+\s+){1,3})(?:buyers|purchasers|shoppers|customers)\b", text)
+    if before_buyers:
+        return _best_category(before_buyers.group(1), vocabulary.categories, needs_all_words=True)
     return None
 
 
-def _days(amount: str, unit: str) -> int:
-    return int(round(to_number(amount) * UNIT_DAYS[unit]))
+def _best_category(text: str, categories: list[str], needs_all_words: bool) -> str | None:
+    words = {stem(word) for word in re.findall(r"[a-z]+", text)}
+    best, best_score = None, 0.0
+    for category in categories:
+        parts = [stem(part) for part in re.findall(r"[a-z]+", category.lower()) if len(part) > 2]
+        score = sum(part in words for part in parts) / len(parts) if parts else 0.0
+        if score > best_score and (score == 1 or not needs_all_words):
+            best, best_score = category, score
+    return best
 
 
-def _time_windows(text: str, slots: Slots) -> None:
-    not_bought = re.search(NOT_BOUGHT + r"[^.?]*?(?:in|for|since)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:over\s+)?"
-                           + DURATION, text)
-    if not_bought:
-        slots.min_days_since_order = _days(not_bought.group(1), not_bought.group(2))
-    quiet = re.search(r"(?:inactive|quiet|silent|away|dormant|no orders?|nothing)\s+(?:for\s+)?"
-                      r"(?:over\s+|more than\s+)?" + DURATION, text)
-    if quiet and slots.min_days_since_order is None:
-        slots.min_days_since_order = _days(quiet.group(1), quiet.group(2))
-    ago = re.search(r"(?:last (?:order|purchase)|last bought|ordered|bought)\s+(?:more than|over|at least)\s+"
-                    + DURATION + r"\s+ago", text)
-    if ago:
-        slots.min_days_since_order = _days(ago.group(1), ago.group(2))
-    recent = re.search(r"(?<!not )(?<!n't )(?:ordered|bought|purchased|shopped|active|orders?)\s+(?:with)?in\s+"
-                       r"(?:the\s+)?(?:last|past)\s+" + DURATION, text)
-    if recent and not not_bought:
-        slots.max_days_since_order = _days(recent.group(1), recent.group(2))
-    half_year = re.search(NOT_BOUGHT + r".*half a year", text)
-    if half_year:
-        slots.min_days_since_order = 182
-
-
-def _order_counts(text: str, slots: Slots) -> None:
-    unit = r"\s*(?:times|orders|purchases|order|purchase|time)"
-    patterns = (
-        (r"(?:more than|over)\s+" + NUMBER + unit, "min", 1),
-        (r"at least\s+" + NUMBER + unit, "min", 0),
-        (NUMBER + r"\s*\+" + unit, "min", 0),
-        (NUMBER + r"\s+or more" + unit, "min", 0),
-        (r"(?:fewer than|less than|under)\s+" + NUMBER + unit, "max", -1),
-        (r"at most\s+" + NUMBER + unit, "max", 0),
-    )
-    for pattern, bound, offset in patterns:
-        match = re.search(pattern, text)
-        if match:
-            value = int(to_number(match.group(1))) + offset
-            setattr(slots, f"{bound}_orders", max(value, 0))
-    if re.search(r"\b(one-time|one time|only once|single purchase|bought once|ordered once)\b", text):
-        slots.max_orders = 1
-    if re.search(r"\b(repeat (buyers|customers)|more than once|came back)\b", text) and slots.min_orders is None:
-        slots.min_orders = 2
-
-
-def _spend(text: str, slots: Slots) -> None:
-    money = r"[£$€]?\s*" + NUMBER + r"\s*(?:pounds|dollars|euros|gbp|usd|eur)?"
-    high = re.search(r"(?:spent|spend|spending|revenue|worth)\s+(?:more than|over|at least|above)\s+" + money, text)
-    low = re.search(r"(?:spent|spend|spending|revenue|worth)\s+(?:less than|under|below|at most)\s+" + money, text)
-    if high:
-        slots.min_spend = to_number(high.group(1))
-    if low:
-        slots.max_spend = to_number(low.group(1))
-
-
-def _ranking(text: str, slots: Slots) -> None:
-    top = re.search(r"\b(?:top|first|best)\s+(\d+)\b", text) or re.search(r"\b(\d+)\s+(?:best|top|biggest)\b", text)
-    if top:
-        slots.limit = int(top.group(1))
-    if re.search(r"most overdue|longest overdue", text):
-        slots.sort_by = "days_overdue"
-    elif re.search(r"(biggest|highest|top) spend|by (spend|revenue)|spent the most", text):
-        slots.sort_by = "monetary"
-    elif re.search(r"most likely to (buy|order|come back|return)", text):
-        slots.sort_by = "expected_orders_90d"
-    elif re.search(r"longest (since|ago)|haven'?t ordered the longest", text):
-        slots.sort_by = "recency_days"
-
-
-def _campaign_details(text: str, slots: Slots) -> None:
-    percent = re.search(r"(\d{1,2})\s*%", text)
-    amount = re.search(r"([£$€])\s*(\d+)\s*off", text)
+def _offer_and_variants(text: str, slots: Slots) -> None:
+    percent = re.search(r"(\d{1,2})\s*%\s*" + OFFER_WORDS, text) or re.search(
+        r"\b(?:with|offer|offering|give|giving|plus|add|include|including|incl)\s+(?:a\s+|an\s+)?(\d{1,2})\s*%", text) \
+        or re.search(r":\s*(\d{1,2})\s*%", text)
+    amount = re.search(r"([£$€])\s*(\d+)\s*" + OFFER_WORDS, text)
     if percent:
         slots.offer = f"{percent.group(1)}% off"
     elif amount:
         slots.offer = f"{amount.group(1)}{amount.group(2)} off"
-    if re.search(r"free (shipping|delivery)", text):
+    if re.search(r"free (shipping|delivery|postage|p&p)", text):
         slots.offer = "free delivery"
-    variants = re.search(NUMBER + r"\s+(?:variants|versions|options|drafts|variations)", text)
+    elif re.search(r"free (gift|sample|samples)", text) and not slots.offer:
+        slots.offer = "free gift"
+    variants = re.search(quantities.NUMBER + r"\s+(?:of\s+)?(?:\w+\s+)?(?:variants|versions|options|drafts|variations|"
+                         r"alternatives|takes|subject lines)\b", text)
     if variants:
-        slots.variants = int(to_number(variants.group(1)))
-    for tone in ("playful", "warm", "premium", "urgent", "friendly", "formal", "casual", "short", "concise"):
-        if contains_phrase(text, tone):
-            slots.tone = tone
-            break
-    if re.search(r"\b(shorter|make it short|punchier)\b", text):
-        slots.tone = "short"
+        slots.variants = int(quantities.to_number(variants.group(1)))
 
 
 def _customer_id(text: str, vocabulary: ShopVocabulary) -> str | None:
-    for token in re.findall(r"\b[a-z]*\d[\w\-]*\b", text):
+    """A token the shop knows as a customer id; numbers that are counts, money or days are skipped."""
+    quantity_before = r"(\b(top|first|last|over|under|than|least|most|between|and|to|k|segment|seg|cluster|group|" \
+                      r"persona|spent|spend|into|in|since|of)|[=£$€#])\s*$"
+    quantity_after = r"^\s*(%|\+|k\b|days?|weeks?|months?|years?|orders?|times?|purchases?|segments|clusters|groups|" \
+                     r"personas|variants|versions|products|items|customers|pounds|dollars|euros|off|or more)"
+    for match in re.finditer(r"\b[a-z]*\d[\w\-]*\b", text):
+        token = match.group(0)
         found = vocabulary.customer_lookup(token)
-        if found:
+        if not found:
+            continue
+        before, after = text[: match.start()], text[match.end():]
+        if re.search(r"\b(customer|client|id|shopper|buyer|account)\s*#?\s*$", before) or not (
+                re.search(quantity_before, before) or re.match(quantity_after, after)):
             return found
     return None
 
 
+def explicit_customer_id(question: str) -> str | None:
+    """An id the question clearly names as a customer ('customer C00099'), even if the shop does not know it."""
+    match = re.search(r"\b(?:customer|client|shopper|account)\s+(?:id\s+|number\s+|no\.?\s+)?#?([A-Za-z]{0,3}\d{3,}"
+                      r"[\w\-]*)\b", question, flags=re.IGNORECASE)
+    return match.group(1) if match else None
+
+
 def _segment_numbers(text: str, vocabulary: ShopVocabulary) -> list[int]:
-    numbers = [int(n) for n in re.findall(r"\b(?:segment|seg|cluster|group|persona)s?\s*#?(\d+)\b", text)]
-    numbers += [int(n) for n in re.findall(r"\b(?:segment|seg|cluster|group|persona)s?\s*#?\d+\s*(?:and|&|vs\.?|versus|"
-                                          r"with|to|,)\s*#?(\d+)\b", text)]
-    for slug_match in vocabulary.segments:
-        if contains_phrase(text, slug_match.slug.lower()) and slug_match.id not in numbers:
-            numbers.append(slug_match.id)
+    label = r"\b(?:segment|seg|cluster|group|persona)s?\s*(?:number\s+|no\.?\s*)?#?"
+    number = r"(\d+|" + "|".join(SEGMENT_NUMBER_WORDS) + r")"
+    not_a_quantity = r"\b(?!\s*(?:%|" + quantities.UNIT + "))"
+    first = re.finditer(label + number + not_a_quantity, text)
+    joiner = r"\s*(?:and|&|vs\.?|versus|with|to|against|,|or)\s*(?:" + label[2:] + r")?#?"
+    second = re.finditer(label + "(?:" + number[1:-1] + ")" + joiner + number + not_a_quantity, text)
+    numbers = [int(quantities.to_number(match.group(1))) for match in (*first, *second)]
+    ordinal = re.search(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (one|segment|group|"
+                        r"persona|cluster)\b", text)
+    if ordinal:
+        numbers.append(ORDINALS.index(ordinal.group(1)) + 1)
+    for segment in vocabulary.segments:
+        if len(segment.slug) > 2 and contains_phrase(text, segment.slug.lower()) and segment.id not in numbers:
+            numbers.append(segment.id)
     return list(dict.fromkeys(numbers))

@@ -1,0 +1,103 @@
+"""Each distinct text is embedded once per model; vectors come back identical from the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FakeEncoder
+
+from tools.documents import recency_weights
+from tools.embeddings import (
+    DEFAULT_MODEL,
+    Encoder,
+    SentenceTransformerEncoder,
+    embed_texts,
+    pool_vectors,
+    resolve_model,
+)
+from tools.workspace import Workspace
+
+TEXTS = ["Love these trail shoes", "Sourdough every weekend", "My dog adores the lead"]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return Workspace.create(tmp_path / "ws")
+
+
+def test_second_pass_embeds_nothing(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
+    first, stats = embed_texts(workspace, TEXTS, fake_encoder)
+    assert (stats.embedded, stats.cached) == (3, 0)
+    calls = fake_encoder.calls
+    again, stats = embed_texts(workspace, TEXTS, fake_encoder)
+    assert fake_encoder.calls == calls, "a re-run with unchanged texts must not call the encoder"
+    assert (stats.embedded, stats.cached) == (0, 3)
+    np.testing.assert_array_equal(first, again)
+
+
+def test_only_new_or_changed_texts_are_embedded(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
+    embed_texts(workspace, TEXTS, fake_encoder)
+    fake_encoder.texts.clear()
+    changed = [TEXTS[0], "Sourdough every single weekend", TEXTS[2], "A brand new review"]
+    vectors, stats = embed_texts(workspace, changed, fake_encoder)
+    assert sorted(fake_encoder.texts) == ["A brand new review", "Sourdough every single weekend"]
+    assert stats.embedded == 2 and vectors.shape == (4, fake_encoder.encode(["x"]).shape[1])
+
+
+def test_duplicates_and_spacing_variants_share_one_vector(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
+    vectors, stats = embed_texts(workspace, ["Great  shoes ", "Great shoes", "Great shoes"], fake_encoder)
+    assert fake_encoder.texts == ["Great shoes"] and stats.distinct == 1
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+
+
+def test_cache_is_per_model(workspace: Workspace) -> None:
+    one, other = FakeEncoder("model-a"), FakeEncoder("model-b")
+    embed_texts(workspace, TEXTS, one)
+    embed_texts(workspace, TEXTS, other)
+    assert len(other.texts) == 3, "vectors of another model must never be reused"
+
+
+def test_vectors_are_unit_length_and_aligned_to_input(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
+    vectors, _ = embed_texts(workspace, [*TEXTS, TEXTS[0]], fake_encoder)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(vectors[0], vectors[3])
+
+
+def test_progress_reports_texts_done(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
+    seen: list[tuple[int, int]] = []
+    embed_texts(workspace, TEXTS, fake_encoder, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+
+
+def test_pooling_is_a_weighted_mean_renormalised() -> None:
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    pooled = pool_vectors(np.array([0, 0, 1]), vectors, np.array([3.0, 1.0, 1.0]), groups=3)
+    np.testing.assert_allclose(pooled[0], np.array([3.0, 1.0]) / np.sqrt(10), rtol=1e-6)
+    np.testing.assert_allclose(pooled[1], [1.0, 0.0])
+    np.testing.assert_array_equal(pooled[2], [0.0, 0.0])  # a customer with no pieces stays empty
+
+
+def test_recency_weight_halves_every_half_life() -> None:
+    dates = pd.Series(pd.to_datetime(["2024-12-31", "2023-12-31", None]))
+    weights = recency_weights(dates, pd.Timestamp("2024-12-31"), half_life_days=366.0)
+    np.testing.assert_allclose(weights, [1.0, 0.5, 1.0])
+
+
+def test_real_encoder_is_lazy_and_resolves_the_bundled_model() -> None:
+    encoder = SentenceTransformerEncoder()
+    assert isinstance(encoder, Encoder)
+    assert encoder._model is None, "constructing the encoder must not load torch or the model"
+    assert encoder.name == f"{DEFAULT_MODEL}@128"
+    assert (Path(resolve_model(DEFAULT_MODEL)) / "modules.json").is_file()
+    assert resolve_model("/no/such/dir") == "/no/such/dir"
+
+
+@pytest.mark.slow
+def test_real_model_embeds_offline(workspace: Workspace) -> None:
+    vectors, _ = embed_texts(workspace, ["trail running shoes", "running shoes for trails", "sourdough bread"],
+                             SentenceTransformerEncoder())
+    assert vectors.shape == (3, 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
