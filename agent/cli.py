@@ -45,8 +45,8 @@ class FriendlyGroup(TyperGroup):
         except KeyboardInterrupt:
             err().print("Interrupted; the workspace is unchanged by the unfinished step.")
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # usage errors keep Click's message and exit code 2
         except Exception as exc:
             if _debug_requested(ctx):
                 raise

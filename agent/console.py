@@ -20,7 +20,7 @@ def out() -> Console:
 
 def err() -> Console:
     """Console for errors, warnings and progress (stderr), so stdout stays clean for --json and pipes."""
-    return Console(file=sys.stderr, highlight=False)
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
 def print_json(payload: Any) -> None:

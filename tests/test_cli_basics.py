@@ -54,14 +54,6 @@ def test_ingest_json_report_is_valid_json(tmp_path: Path) -> None:
         "loaded", 3, 2, 35.75)
 
 
-USAGE_ERRORS_ARE_TREATED_AS_BUGS = pytest.mark.xfail(
-    reason="agent/cli.py FriendlyGroup catches Click usage errors of sub-commands as bugs (exit 3); "
-    "re-raise typer.TyperException before the generic handler",
-    strict=False,
-)
-
-
-@USAGE_ERRORS_ARE_TREATED_AS_BUGS
 def test_ingest_without_a_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(tmp_path / "ws", "ingest", "orders")
 
@@ -69,7 +61,6 @@ def test_ingest_without_a_file_is_a_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-@USAGE_ERRORS_ARE_TREATED_AS_BUGS
 def test_an_unknown_option_is_a_usage_error_not_a_bug(tmp_path: Path) -> None:
     result = run_cli(tmp_path / "ws", "ingest", "customers", str(good_orders(tmp_path)), "--preset", "cdnow")
 

@@ -53,9 +53,26 @@ def add_model_scores(features: pd.DataFrame) -> tuple[pd.DataFrame, ModelInfo]:
     frame["p_alive"] = np.round(probability.p_alive(fit, x, t_x, age), 4)
     frame["expected_orders_90d"] = np.round(
         probability.expected_purchases(fit, HORIZON_DAYS / DAYS_PER_WEEK, x, t_x, age), 3)
-    frame["buy_again_score"] = frame["expected_orders_90d"]
+    frame["buy_again_score"] = _buy_again(frame, x, info)
     frame["predicted_value_12m"] = _predicted_value(frame, fit, x, t_x, age, info)
     return frame, info
+
+
+def _buy_again(frame: pd.DataFrame, x, info: ModelInfo):  # noqa: ANN001, ANN202
+    """P(buys again within 90 days) from MBG/CNBD-k, which lets one-time buyers fade and rewards regularity."""
+    import numpy as np
+
+    from tools import probability
+
+    t_x_days = (frame["last_order"].dt.normalize() - frame["first_order"].dt.normalize()).dt.days.to_numpy(float)
+    score = probability.buy_again_score(x, t_x_days, frame["tenure_days"].to_numpy(float), HORIZON_DAYS,
+                                        frame["log_gap_sum"].to_numpy(float))
+    if score.warning:
+        info.warnings.append(score.warning)
+    if np.isnan(score.probability).all():
+        return frame["expected_orders_90d"]
+    info.summary["buy_again_model"] = "MBG/CNBD-k"
+    return np.round(score.probability, 4)
 
 
 def _predicted_value(frame: pd.DataFrame, fit: object, x, t_x, age, info: ModelInfo):  # noqa: ANN001, ANN202

@@ -32,7 +32,8 @@ gaps AS (
     SELECT customer_id, date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
     FROM days),
 rhythm AS (
-    SELECT customer_id, median(gap) AS typical_gap_days FROM gaps WHERE gap IS NOT NULL GROUP BY customer_id),
+    SELECT customer_id, median(gap) AS typical_gap_days, sum(ln(gap)) AS log_gap_sum
+    FROM gaps WHERE gap IS NOT NULL GROUP BY customer_id),
 summary AS (
     SELECT customer_id, min(ordered_at) AS first_order, max(ordered_at) AS last_order, count(*) AS frequency,
            count(DISTINCT date_trunc('day', ordered_at)) AS purchase_days, sum(amount) AS gross_spend
@@ -56,6 +57,7 @@ SELECT s.customer_id,
            AS tenure_days,
        s.gross_spend / s.frequency AS aov,
        r.typical_gap_days,
+       coalesce(r.log_gap_sum, 0) AS log_gap_sum,
        c.category AS top_category,
        c.spend / nullif(ct.spend, 0) AS top_category_share,
        coalesce(k.country, cu.country) AS country

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,7 +14,6 @@ from agent.console import err, out, print_json, warn
 
 if TYPE_CHECKING:
     from tools.campaigns import CampaignResult
-    from tools.copywriter import TextWriter
     from tools.customers import AudienceFilter
     from tools.recommendations import Recommendations
 
@@ -85,7 +84,9 @@ def campaign(
                          min_orders, max_orders, min_spend, max_spend)
     request = CampaignRequest(segment=segment, audience=audience, channel=channel.value, goal=goal.value,
                               offer=offer, tone=tone, variants=variants)
-    writer = None if template_only else _configured_writer(ctx.obj.workspace)
+    from agent.llm_writer import configured_writer
+
+    writer = None if template_only else configured_writer(ctx.obj.workspace)
     with err().status(f"Drafting {variants} {channel.value} variant(s) …"):
         result = draft_campaign(ctx.obj.workspace, request, writer)
     if out_file is not None:
@@ -177,30 +178,6 @@ def _audience(lifecycle: list[str] | None, value: list[str] | None, country: str
 
 def _split(values: list[str] | None) -> list[str]:
     return [part.strip().lower() for value in values or [] for part in value.split(",") if part.strip()]
-
-
-class _ChatModelWriter:
-    """Adapts a LangChain chat model to the tools' one-method :class:`TextWriter`."""
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-
-    def complete(self, prompt: str) -> str:
-        content = self.model.invoke(prompt).content
-        return content if isinstance(content, str) else "".join(
-            part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-
-
-def _configured_writer(workspace: Path) -> TextWriter | None:
-    """The configured model as a text writer, or None (template copywriter) when no model is set up."""
-    from agent.llm_config import load_llm_config
-
-    config = load_llm_config(workspace)
-    if not config.is_configured:
-        return None
-    from agent.llm_agent import build_chat_model
-
-    return _ChatModelWriter(build_chat_model(config))
 
 
 def _render_campaign(result: CampaignResult) -> None:
