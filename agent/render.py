@@ -7,7 +7,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from agent.answer import Answer
-from agent.tables import rich_table
+from agent.tables import fit_columns, rich_table
 
 TERMINAL_ROWS = 20
 
@@ -17,7 +17,7 @@ def render_answer(answer: Answer, console: Console, show_steps: bool = True) -> 
     console.print(Markdown(answer.answer))
     for table in answer.tables:
         rows = table.rows[:TERMINAL_ROWS]
-        console.print(rich_table(table.columns, rows, title=table.title))
+        console.print(rich_table(*fit_columns(table.columns, rows, console.width), title=table.title))
         if len(table.rows) > len(rows):
             console.print(f"[dim]… {len(table.rows) - len(rows):,} more rows (use --json, or /export in chat)[/dim]")
     for index, draft in enumerate(answer.drafts, 1):

@@ -22,6 +22,18 @@ HEADERS = {
 }
 
 
+COMPACT_COLUMNS = ("customer_id", "lifecycle", "value_tier", "recency_days", "frequency", "monetary", "p_alive",
+                   "predicted_value_12m", "segment_id")
+
+
+def fit_columns(columns: list[str], rows: list[list[Any]], width: int) -> tuple[list[str], list[list[Any]]]:
+    """On a narrow terminal keep the key customer columns (csv/json output always has them all)."""
+    if len(columns) <= 8 or width >= 150:
+        return columns, rows
+    keep = [i for i, column in enumerate(columns) if column in COMPACT_COLUMNS] or list(range(8))
+    return [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
 def rich_table(columns: list[str], rows: list[list[Any]], title: str | None = None) -> Table:
     """A rich table with friendly headers; numbers right-aligned and formatted with separators."""
     table = Table(title=title, title_justify="left", header_style="bold")

@@ -25,6 +25,11 @@ def summarise_audience(workspace_root: Path, customer_ids: list[str]) -> dict[st
             f"SELECT {column}, count(*) FROM customer_features JOIN audience USING (customer_id) "
             f"WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall())
             for column in ("lifecycle", "value_tier", "country")}
+        if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_segments'"
+                       ).fetchone()[0]:
+            mixes["segment"] = {f"{sid} · {name}": count for sid, name, count in con.execute(
+                "SELECT segment_id, segment_name, count(*) FROM current_segments JOIN audience USING (customer_id) "
+                "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 5").fetchall()}
         con.unregister("audience")
     keys = ("customers", "net_revenue", "share_of_revenue", "median_days_since_order", "median_orders",
             "median_p_alive", "predicted_value_12m")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from agent.console import err, out, print_json, warn
-from agent.tables import rich_table, write_csv
+from agent.tables import fit_columns, rich_table, write_csv
 
 
 class OutputFormat(StrEnum):
@@ -96,7 +96,8 @@ def customers(
     else:
         shown = len(result.rows)
         title = f"{result.total:,} {result.description} (as of {result.as_of})"
-        out().print(rich_table(result.columns, result.rows, title=title))
+        console = out()
+        console.print(rich_table(*fit_columns(result.columns, result.rows, console.width), title=title))
         if shown < result.total:
             err().print(f"Showing {shown} of {result.total:,}; use --all or --limit N for more, "
                         "--format csv to export.")

@@ -63,8 +63,8 @@ def _profile_segment(root: Path, args: SegmentArgs) -> ToolOutcome:
                f"They talk about {', '.join(profile.terms[:6])}.")
     if profile.representative_texts:
         summary += "\n\n> " + profile.representative_texts[0]
-    rows = [[c.get("name"), c.get("group_share", c.get("share")), c.get("lift")] for c in profile.top_categories]
-    rows += [[p.get("name"), p.get("group_share", p.get("share")), p.get("lift")] for p in profile.top_products]
+    rows = [[c.get("name"), c.get("buyer_share"), c.get("lift")] for c in profile.top_categories]
+    rows += [[p.get("name"), p.get("buyer_share"), p.get("lift")] for p in profile.top_products]
     table = TableData(f"What segment {profile.id} buys more than others", ["item", "bought by", "lift"], rows)
     return ToolOutcome(facts, summary, [table], reproduce=[f"segment-agent segments show {profile.id}"], rows=1)
 
