@@ -57,7 +57,8 @@ def _command(line: str, session: Session, console) -> str | None:  # noqa: ANN00
     elif name == "/json":
         console.print_json(json.dumps(last.to_json(), default=str)) if last else console.print("Nothing yet.")
     elif name == "/export":
-        _export(last, argument.strip(), console)
+        with_table = next((answer for answer in reversed(session.history) if answer.tables), None)
+        _export(with_table, argument.strip(), console)
     else:
         console.print(f"Unknown command {name}; try /help.")
     return None
@@ -65,7 +66,7 @@ def _command(line: str, session: Session, console) -> str | None:  # noqa: ANN00
 
 def _export(last, path_text: str, console) -> None:  # noqa: ANN001
     if last is None or not last.tables:
-        console.print("The last answer has no table to export; ask for customers first.")
+        console.print("No answer with a table yet; ask for customers first.")
         return
     path = Path(path_text or "audience.csv")
     if path.exists():
