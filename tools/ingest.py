@@ -20,6 +20,7 @@ from tools.mapping import get_preset, parse_map_options, resolve_mapping
 from tools.normalise import Normalised, Source, normalise_customers, normalise_orders, normalise_texts
 from tools.readers import ReadOptions, check_readable_file, read_table
 from tools.schema import SCHEMAS
+from tools.settings import ensure_config_file
 from tools.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def ingest_file(
         if is_new:
             _discard_if_empty(workspace)
         raise
+    ensure_config_file(workspace_root)
     return _report(table, path, status, normalised, mapping, raw.encoding, started)
 
 

@@ -54,3 +54,43 @@ def load_section(workspace_root: Path, section: str, defaults: dict[str, Any]) -
             )
         merged[key] = value
     return merged
+
+
+def ensure_config_file(workspace_root: Path) -> Path:
+    """Create ``segment-agent.toml`` with every setting commented out at its default, if it does not exist.
+
+    A marketer can then change one line (uncomment, edit) without reading any docs first.
+    """
+    from dataclasses import asdict
+
+    from tools.brand import BRAND_DEFAULTS, BRAND_HELP
+    from tools.lifecycle import LifecycleRules, ValueTierRules
+    from tools.segment_settings import DEFAULTS as SEGMENT_DEFAULTS
+
+    path = config_path(workspace_root)
+    if path.exists():
+        return path
+    lines = ["# segment-agent settings for this workspace. Uncomment a line to change it.",
+             "# The [llm] section (model, base_url, timeout_seconds, …) is described in README.md.", ""]
+    sections = (("lifecycle", asdict(LifecycleRules()), {}), ("value_tiers", asdict(ValueTierRules()), {}),
+                ("segments", SEGMENT_DEFAULTS, {}), ("brand", BRAND_DEFAULTS, BRAND_HELP))
+    for name, defaults, help_texts in sections:
+        lines.append(f"# [{name}]")
+        for key, value in defaults.items():
+            if key in help_texts:
+                lines.append(f"#   {help_texts[key]}")
+            if value is not None:
+                lines.append(f"# {key} = {_toml_value(value)}")
+        lines.append("")
+    temporary = path.with_suffix(".toml.part")
+    temporary.write_text("\n".join(lines), encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
