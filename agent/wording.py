@@ -6,9 +6,10 @@ They format numbers that tools computed; they never compute new ones.
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tools.customers import AudienceFilter
+if TYPE_CHECKING:
+    from tools.customers import AudienceFilter
 
 
 def money(value: float | None) -> str:
