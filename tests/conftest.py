@@ -140,3 +140,22 @@ def shop_without_texts(tmp_path: Path) -> Path:
     workspace = tmp_path / "ws-no-texts"
     ingest_shop(workspace, write_segment_shop(tmp_path / "files-no-texts", with_texts=False))
     return workspace
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample shop ingested with features computed (no segments: those need the real model).
+
+    Its config sets short LLM timeouts so fallback tests are quick; with no OPENAI_* env vars set no model is
+    configured, so the embedded planner answers.
+    """
+    from tools.feature_store import refresh_features
+    from tools.ingest import ingest_file
+    from tools.sample_shop import sample_files
+
+    root = tmp_path_factory.mktemp("sample") / "ws"
+    for table, path in sample_files().items():
+        ingest_file(root, table, path)
+    refresh_features(root)
+    (root / "segment-agent.toml").write_text("[llm]\ntimeout_seconds = 2.0\nmax_retries = 0\n")
+    return root

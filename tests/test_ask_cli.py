@@ -10,18 +10,11 @@ from typer.testing import CliRunner
 
 from agent.chat_loop import run_chat
 from agent.cli import app
-from tools.feature_store import refresh_features
-from tools.ingest import ingest_file
-from tools.sample_shop import sample_files
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("ask") / "ws"
-    for table, path in sample_files().items():
-        ingest_file(root, table, path)
-    refresh_features(root)
-    return root
+@pytest.fixture
+def shop(sample_workspace: Path) -> Path:
+    return sample_workspace
 
 
 @pytest.fixture(autouse=True)

@@ -32,14 +32,9 @@ class ToolCallingFake(GenericFakeChatModel):
         return self
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("llm") / "ws"
-    for table, path in sample_files().items():
-        ingest_file(root, table, path)
-    refresh_features(root)
-    (root / "segment-agent.toml").write_text("[llm]\ntimeout_seconds = 2.0\nmax_retries = 0\n")
-    return root
+@pytest.fixture
+def shop(sample_workspace: Path) -> Path:
+    return sample_workspace
 
 
 def _tool_call(name: str, args: dict, call_id: str = "call_1") -> AIMessage:

@@ -24,7 +24,7 @@ from tools.customers import AudienceFilter
 from tools.errors import UserError
 from tools.jsonable import to_plain
 from tools.target_group import TargetGroup, resolve_target
-from tools.workspace import Workspace
+from tools.workspace import Workspace, registered
 
 CONTACT_COLUMNS = ["email", "phone_number", "first_name", "last_name"]
 PROPERTY_COLUMNS = ["customer_id", "country", "city", "segment_id", "segment", "lifecycle", "value_tier", "p_alive",
@@ -109,25 +109,24 @@ def _rows(workspace_root: Path, group: TargetGroup) -> tuple[list[str], list[dic
     import pandas as pd
 
     with Workspace(workspace_root).connect(read_only=True) as con:
-        con.register("export_ids", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object))
-        has_segments = con.execute("SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_name = 'current_segments'").fetchone()[0] > 0
-        segment_join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else \
-            "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS segment_id, " \
-            "NULL::VARCHAR AS segment_name) s USING (customer_id)"
-        frame = con.execute(f"""
-            SELECT c.email, c.phone AS phone_number, c.name, f.customer_id,
-                   coalesce(c.country, CAST(f.country AS VARCHAR)) AS country, c.city, s.segment_id,
-                   s.segment_name AS segment, f.lifecycle, f.value_tier, f.p_alive,
-                   f.predicted_value_12m, f.expected_orders_90d, f.recency_days AS days_since_last_order,
-                   f.frequency AS orders, f.monetary AS total_spend
-            FROM export_ids JOIN customer_features f USING (customer_id)
-            LEFT JOIN (SELECT customer_id, any_value(name) AS name, any_value(email) AS email,
-                              any_value(phone) AS phone, any_value(country) AS country, any_value(city) AS city
-                       FROM customers GROUP BY customer_id) c USING (customer_id)
-            {segment_join}
-            ORDER BY f.predicted_value_12m DESC NULLS LAST, f.customer_id""").df()
-        con.unregister("export_ids")
+        with registered(con, "export_ids", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
+            has_segments = con.execute("SELECT count(*) FROM information_schema.tables "
+                                       "WHERE table_name = 'current_segments'").fetchone()[0] > 0
+            segment_join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else \
+                "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS segment_id, " \
+                "NULL::VARCHAR AS segment_name) s USING (customer_id)"
+            frame = con.execute(f"""
+                SELECT c.email, c.phone AS phone_number, c.name, f.customer_id,
+                       coalesce(c.country, CAST(f.country AS VARCHAR)) AS country, c.city, s.segment_id,
+                       s.segment_name AS segment, f.lifecycle, f.value_tier, f.p_alive,
+                       f.predicted_value_12m, f.expected_orders_90d, f.recency_days AS days_since_last_order,
+                       f.frequency AS orders, f.monetary AS total_spend
+                FROM export_ids JOIN customer_features f USING (customer_id)
+                LEFT JOIN (SELECT customer_id, any_value(name) AS name, any_value(email) AS email,
+                                  any_value(phone) AS phone, any_value(country) AS country, any_value(city) AS city
+                           FROM customers GROUP BY customer_id) c USING (customer_id)
+                {segment_join}
+                ORDER BY f.predicted_value_12m DESC NULLS LAST, f.customer_id""").df()
     names = [_split_name(value) for value in frame.pop("name")]
     frame.insert(2, "first_name", [first for first, _ in names])
     frame.insert(3, "last_name", [last for _, last in names])

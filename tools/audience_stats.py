@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.jsonable import to_plain
-from tools.workspace import Workspace
+from tools.workspace import Workspace, registered
 
 
 def summarise_audience(workspace_root: Path, customer_ids: list[str]) -> dict[str, Any]:
@@ -15,22 +15,21 @@ def summarise_audience(workspace_root: Path, customer_ids: list[str]) -> dict[st
     import pandas as pd
 
     with Workspace(workspace_root).connect(read_only=True) as con:
-        con.register("audience", pd.DataFrame({"customer_id": list(customer_ids)}, dtype=object))
-        stats = con.execute(
-            """SELECT count(*), sum(monetary),
-                      sum(monetary) / (SELECT nullif(sum(monetary), 0) FROM customer_features),
-                      median(recency_days), median(frequency), median(p_alive), sum(predicted_value_12m)
-               FROM customer_features JOIN audience USING (customer_id)""").fetchone()
-        mixes = {column: dict(con.execute(
-            f"SELECT {column}, count(*) FROM customer_features JOIN audience USING (customer_id) "
-            f"WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall())
-            for column in ("lifecycle", "value_tier", "country")}
-        if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_segments'"
-                       ).fetchone()[0]:
-            mixes["segment"] = {f"{sid} · {name}": count for sid, name, count in con.execute(
-                "SELECT segment_id, segment_name, count(*) FROM current_segments JOIN audience USING (customer_id) "
-                "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 5").fetchall()}
-        con.unregister("audience")
+        with registered(con, "audience", pd.DataFrame({"customer_id": list(customer_ids)}, dtype=object)):
+            stats = con.execute(
+                """SELECT count(*), sum(monetary),
+                          sum(monetary) / (SELECT nullif(sum(monetary), 0) FROM customer_features),
+                          median(recency_days), median(frequency), median(p_alive), sum(predicted_value_12m)
+                   FROM customer_features JOIN audience USING (customer_id)""").fetchone()
+            mixes = {column: dict(con.execute(
+                f"SELECT {column}, count(*) FROM customer_features JOIN audience USING (customer_id) "
+                f"WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall())
+                for column in ("lifecycle", "value_tier", "country")}
+            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_segments'"
+                           ).fetchone()[0]:
+                mixes["segment"] = {f"{sid} · {name}": count for sid, name, count in con.execute(
+                    "SELECT segment_id, segment_name, count(*) FROM current_segments JOIN audience USING (customer_id) "
+                    "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 5").fetchall()}
     keys = ("customers", "net_revenue", "share_of_revenue", "median_days_since_order", "median_orders",
             "median_p_alive", "predicted_value_12m")
     summary = {key: to_plain(value, 4 if key.startswith("share") else 2) for key, value in zip(keys, stats,

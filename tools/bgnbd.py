@@ -26,14 +26,10 @@ MIN_CUSTOMERS = 10
 LOG_BOUND = 12.0  # |log parameter| limit: keeps exp() finite when the likelihood is flat
 
 
-@dataclass(frozen=True)
-class BgNbdFit:
-    """Fitted BG/NBD parameters; NaN parameters and a warning when the data could not support a fit."""
+@dataclass(frozen=True, kw_only=True)
+class FitStatus:
+    """What every model fit reports besides its parameters, so callers treat all fits alike."""
 
-    r: float
-    alpha: float
-    a: float
-    b: float
     log_likelihood: float
     converged: bool
     is_usable: bool
@@ -42,10 +38,20 @@ class BgNbdFit:
     penalty: float = DEFAULT_PENALTY
 
 
+@dataclass(frozen=True)
+class BgNbdFit(FitStatus):
+    """Fitted BG/NBD parameters; NaN parameters and a warning when the data could not support a fit."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+
+
 def unusable_bgnbd(reason: str, n_customers: int = 0, penalty: float = DEFAULT_PENALTY) -> BgNbdFit:
     """A fit that says why it cannot be used, so callers fall back to simple rules instead of crashing."""
     nan = float("nan")
-    return BgNbdFit(nan, nan, nan, nan, nan, converged=False, is_usable=False, warning=reason,
+    return BgNbdFit(nan, nan, nan, nan, log_likelihood=nan, converged=False, is_usable=False, warning=reason,
                     n_customers=n_customers, penalty=penalty)
 
 

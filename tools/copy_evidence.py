@@ -17,7 +17,7 @@ from tools.lift import top_by_lift
 from tools.recommendations import bought_together, is_merchandise, staple_products
 from tools.redaction import known_pii, redact
 from tools.target_group import TargetGroup
-from tools.workspace import Workspace
+from tools.workspace import Workspace, registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -126,22 +126,21 @@ def build_evidence(workspace_root: Path, group: TargetGroup, brand: BrandSetting
     import pandas as pd
 
     with Workspace(workspace_root).connect(read_only=True) as con:
-        con.register("copy_group", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object))
-        top_categories = [_item(row) for row in top_by_lift(con, "copy_group", "category", categories)
-                          if row.lift >= MIN_LIFT]
-        top_products = [_item(row) for row in top_by_lift(con, "copy_group", "product_name", products + 10)
-                        if is_merchandise(row.name) and row.lift >= MIN_LIFT][:products]
-        top_products = _with_prices_and_categories(con, top_products)
-        evidence = CopyEvidence(
-            label=group.label, kind=group.kind, size=group.size, share=group.share, brand=brand,
-            categories=top_categories, products=top_products,
-            lifecycle_mix=_mix(con, "lifecycle"), value_mix=_mix(con, "value_tier"),
-            quotes=_quotes(con, top_categories + top_products), country=group.filters.country,
-            currency_symbol=_currency_symbol(con))
-        if with_pairings:
-            pairs = bought_together(con, staple_products(con, "copy_group"), limit=3)
-            evidence.pairings = [(display_name(p.anchor), display_name(p.item)) for p in pairs]
-        con.unregister("copy_group")
+        with registered(con, "copy_group", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
+            top_categories = [_item(row) for row in top_by_lift(con, "copy_group", "category", categories)
+                              if row.lift >= MIN_LIFT]
+            top_products = [_item(row) for row in top_by_lift(con, "copy_group", "product_name", products + 10)
+                            if is_merchandise(row.name) and row.lift >= MIN_LIFT][:products]
+            top_products = _with_prices_and_categories(con, top_products)
+            evidence = CopyEvidence(
+                label=group.label, kind=group.kind, size=group.size, share=group.share, brand=brand,
+                categories=top_categories, products=top_products,
+                lifecycle_mix=_mix(con, "lifecycle"), value_mix=_mix(con, "value_tier"),
+                quotes=_quotes(con, top_categories + top_products), country=group.filters.country,
+                currency_symbol=_currency_symbol(con))
+            if with_pairings:
+                pairs = bought_together(con, staple_products(con, "copy_group"), limit=3)
+                evidence.pairings = [(display_name(p.anchor), display_name(p.item)) for p in pairs]
     return evidence
 
 

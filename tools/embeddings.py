@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from tools.errors import NotInstalled, UserError
+from tools.workspace import registered
 
 if TYPE_CHECKING:
     import duckdb
 
-    from tools.workspace import Workspace
+    from tools.workspace import Workspace, registered
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_MODEL_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
@@ -198,12 +199,9 @@ def store_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: list[str],
     blobs = pa.FixedSizeBinaryArray.from_buffers(
         pa.binary(width), len(hashes), [None, pa.py_buffer(np.ascontiguousarray(vectors, dtype=np.float32))])
     rows = pa.table({"text_hash": pa.array(hashes, pa.string()), "vector": blobs})
-    con.register("new_embeddings", rows)
-    try:
+    with registered(con, "new_embeddings", rows):
         con.execute("INSERT INTO embedding_cache SELECT ?, text_hash, vector::BLOB, current_timestamp "
                     "FROM new_embeddings", [model])
-    finally:
-        con.unregister("new_embeddings")
 
 
 def load_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
@@ -212,14 +210,11 @@ def load_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: list[str]) 
 
     if not hashes:
         return {}
-    con.register("wanted_hashes", pa.table({"text_hash": pa.array(hashes, pa.string())}))
-    try:
+    with registered(con, "wanted_hashes", pa.table({"text_hash": pa.array(hashes, pa.string())})):
         table = con.execute(
             "SELECT c.text_hash, any_value(c.vector) AS vector FROM embedding_cache c "
             "JOIN wanted_hashes w USING (text_hash) WHERE c.model = ? GROUP BY c.text_hash", [model]
         ).to_arrow_table()
-    finally:
-        con.unregister("wanted_hashes")
     found = table.column("text_hash").to_pylist()
     if not found:
         return {}

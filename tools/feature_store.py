@@ -17,7 +17,7 @@ from tools.customer_models import add_model_scores
 from tools.errors import UserError
 from tools.features import behaviour_features, last_order_date
 from tools.lifecycle import assign_lifecycle, assign_value_tier, load_rules, shop_typical_gap
-from tools.workspace import Workspace
+from tools.workspace import Workspace, registered
 
 Progress = Callable[[str], None]
 
@@ -70,9 +70,8 @@ def refresh_features(workspace_root: Path, as_of: datetime | None = None,
     )
     notify("saving")
     with workspace.transaction() as con:
-        con.register("computed", frame)
-        con.execute("CREATE OR REPLACE TABLE customer_features AS SELECT * FROM computed")
-        con.unregister("computed")
+        with registered(con, "computed", frame):
+            con.execute("CREATE OR REPLACE TABLE customer_features AS SELECT * FROM computed")
         con.execute(
             "CREATE OR REPLACE TABLE feature_runs AS SELECT ?::TIMESTAMP AS as_of, ? AS as_of_explicit, "
             "current_timestamp AS computed_at, ? AS fingerprint, ? AS run",

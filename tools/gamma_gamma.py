@@ -15,27 +15,21 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from tools.bgnbd import DEFAULT_PENALTY, MIN_CUSTOMERS, minimise_with_restarts
+from tools.bgnbd import DEFAULT_PENALTY, MIN_CUSTOMERS, FitStatus, minimise_with_restarts
 
 
 @dataclass(frozen=True)
-class GammaGammaFit:
+class GammaGammaFit(FitStatus):
     """Fitted Gamma-Gamma parameters (``v`` in money units); NaN and a warning when unusable."""
 
     p: float
     q: float
     v: float
-    log_likelihood: float
-    converged: bool
-    is_usable: bool
-    warning: str = ""
-    n_customers: int = 0
-    penalty: float = DEFAULT_PENALTY
 
 
 def _unusable(reason: str, n_customers: int, penalty: float) -> GammaGammaFit:
     nan = float("nan")
-    return GammaGammaFit(nan, nan, nan, nan, converged=False, is_usable=False, warning=reason,
+    return GammaGammaFit(nan, nan, nan, log_likelihood=nan, converged=False, is_usable=False, warning=reason,
                          n_customers=n_customers, penalty=penalty)
 
 

@@ -21,7 +21,7 @@ from tools.normalise import Normalised, Source, normalise_customers, normalise_o
 from tools.readers import ReadOptions, check_readable_file, read_table
 from tools.schema import SCHEMAS
 from tools.settings import ensure_config_file
-from tools.workspace import Workspace
+from tools.workspace import Workspace, registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -192,14 +192,13 @@ def _store(con: duckdb.DuckDBPyConnection, table: str, normalised: Normalised, p
 
     frame = normalised.frame.assign(source_id=source_id)
     # Arrow hands DuckDB the string columns without a per-cell conversion (about twice as fast).
-    con.register("incoming", pa.Table.from_pandas(frame, preserve_index=False))
-    if table == "customers":
-        con.execute("DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM incoming)")
-    if table == "orders" and mode == "append":
-        _warn_about_overlap(con, path, normalised)
-    columns = ", ".join(frame.columns)
-    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
-    con.unregister("incoming")
+    with registered(con, "incoming", pa.Table.from_pandas(frame, preserve_index=False)):
+        if table == "customers":
+            con.execute("DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM incoming)")
+        if table == "orders" and mode == "append":
+            _warn_about_overlap(con, path, normalised)
+        columns = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
     con.execute(
         "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
         [source_id, table, str(path.resolve()), fingerprint, json.dumps(mapping), mode, normalised.rows_read,

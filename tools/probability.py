@@ -24,6 +24,7 @@ from scipy import special
 from tools.bgnbd import (
     DEFAULT_PENALTY,
     BgNbdFit,
+    FitStatus,
     clean_rfm,
     compress,
     expected_purchases,
@@ -66,7 +67,7 @@ def predicted_value(purchases: BgNbdFit, spend: GammaGammaFit, horizon: float, x
 
 
 @dataclass(frozen=True)
-class RegularityFit:
+class RegularityFit(FitStatus):
     """Fitted MBG/CNBD-k parameters (k = regularity of purchase gaps, 1 = as random as Poisson)."""
 
     k: int
@@ -74,12 +75,6 @@ class RegularityFit:
     alpha: float
     a: float
     b: float
-    log_likelihood: float
-    converged: bool
-    is_usable: bool
-    warning: str = ""
-    n_customers: int = 0
-    penalty: float = DEFAULT_PENALTY
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ class BuyAgainScore:
 
 def _unusable_regularity(reason: str, n: int, penalty: float) -> RegularityFit:
     nan = float("nan")
-    return RegularityFit(1, nan, nan, nan, nan, nan, converged=False, is_usable=False, warning=reason,
+    return RegularityFit(1, nan, nan, nan, nan, log_likelihood=nan, converged=False, is_usable=False, warning=reason,
                          n_customers=n, penalty=penalty)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from tools.lift import top_by_lift
 from tools.redaction import PiiDirectory
 from tools.segment_names import stem
+from tools.workspace import registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,15 +57,12 @@ class SegmentGroups:
 def segment_numbers(con: duckdb.DuckDBPyConnection, groups: SegmentGroups, features: pd.DataFrame | None
                     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Size, shares, RFM medians and lifecycle/value mix per segment, plus the same for the whole base."""
-    con.register("segment_members", groups.frame())
-    try:
+    with registered(con, "segment_members", groups.frame()):
         revenue = dict(con.execute(
             "SELECT m.segment, sum(o.amount) FROM orders o JOIN segment_members m USING (customer_id) "
             "GROUP BY 1").fetchall())
         total_revenue = float(con.execute("SELECT coalesce(sum(amount), 0) FROM orders").fetchone()[0])
         per_segment = _feature_summaries(con, features)
-    finally:
-        con.unregister("segment_members")
     sizes = np.bincount(groups.labels, minlength=groups.count)
     numbers = []
     for index in range(groups.count):
@@ -85,8 +83,7 @@ def _feature_summaries(con: duckdb.DuckDBPyConnection, features: pd.DataFrame | 
     """RFM medians and mixes per segment (key -1: everyone segmented), from the features frame."""
     if features is None or features.empty:
         return {}
-    con.register("segment_features", features)
-    try:
+    with registered(con, "segment_features", features):
         rfm_columns = [c for c in RFM_COLUMNS if c in features.columns]
         medians = ", ".join(f"round(median(f.{c}), 2) AS {c}" for c in rfm_columns)
         rows = con.execute(
@@ -98,8 +95,6 @@ def _feature_summaries(con: duckdb.DuckDBPyConnection, features: pd.DataFrame | 
         for column, key in (("lifecycle", "lifecycle_mix"), ("value_tier", "value_mix")):
             if column in features.columns:
                 _add_mix(con, column, key, summaries)
-    finally:
-        con.unregister("segment_features")
     return summaries
 
 
@@ -124,16 +119,13 @@ def lift_lists(con: duckdb.DuckDBPyConnection, members: list[str]) -> dict[str, 
     """Top categories and products this segment buys more than the whole base (tools.lift)."""
     import pandas as pd
 
-    con.register("segment_group", pd.DataFrame({"customer_id": members}))
-    try:
+    with registered(con, "segment_group", pd.DataFrame({"customer_id": members})):
         lists = {}
         for kind, key in (("category", "top_categories"), ("product_name", "top_products")):
             rows = [r for r in top_by_lift(con, "segment_group", kind=kind, limit=TOP_ITEMS) if r.lift >= MIN_ITEM_LIFT]
             lists[key] = [{"name": r.name, "buyers": r.group_buyers, "buyer_share": round(r.group_rate, 4),
                            "base_share": round(r.base_rate, 4), "lift": round(r.lift, 2),
                            "revenue": round(r.revenue, 2)} for r in rows]
-    finally:
-        con.unregister("segment_group")
     return lists
 
 

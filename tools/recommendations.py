@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from tools.customers import AudienceFilter
 from tools.lift import LiftRow, top_by_lift
 from tools.target_group import resolve_target
-from tools.workspace import Workspace
+from tools.workspace import Workspace, registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -102,16 +102,15 @@ def recommend_products(workspace_root: Path, request: RecommendRequest) -> Recom
 
     group = resolve_target(workspace_root, request.segment, request.audience)
     with Workspace(workspace_root).connect(read_only=True) as con:
-        con.register("rec_group", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object))
-        recent = {kind: recently_bought(con, "rec_group", kind, group.as_of, request.recent_days,
-                                        request.max_recent_share) for kind in ("category", "product_name")}
-        categories = _promote(con, "category", recent["category"], request)
-        products = _promote(con, "product_name", recent["product_name"], request)
-        staples = staple_products(con, "rec_group")
-        anchors = list(dict.fromkeys([p.name for p in products] + staples))[:MAX_ANCHORS]
-        pairs = bought_together(con, anchors, request.limit, request.min_pair_orders,
-                                recent["product_name"] | set(staples))
-        con.unregister("rec_group")
+        with registered(con, "rec_group", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
+            recent = {kind: recently_bought(con, "rec_group", kind, group.as_of, request.recent_days,
+                                            request.max_recent_share) for kind in ("category", "product_name")}
+            categories = _promote(con, "category", recent["category"], request)
+            products = _promote(con, "product_name", recent["product_name"], request)
+            staples = staple_products(con, "rec_group")
+            anchors = list(dict.fromkeys([p.name for p in products] + staples))[:MAX_ANCHORS]
+            pairs = bought_together(con, anchors, request.limit, request.min_pair_orders,
+                                    recent["product_name"] | set(staples))
         excluded = sorted(item for item in recent["category"] | recent["product_name"] if is_merchandise(item))
         warnings = _warnings(con, group.share, categories + products, excluded, request)
     return Recommendations(group.label, group.size, group.as_of, categories, products, pairs, excluded, warnings)

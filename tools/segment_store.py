@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tools.errors import UserError
+from tools.workspace import registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -177,12 +178,9 @@ def save_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> int:
     assignments = pa.table({"customer_id": pa.array(record.customer_ids, pa.string()),
                             "segment_id": pa.array(record.segment_of_customer.astype(np.int32)),
                             "similarity": pa.array(record.similarities.astype(np.float64))})
-    con.register("new_assignments", assignments)
-    try:
+    with registered(con, "new_assignments", assignments):
         con.execute("INSERT INTO segment_assignments SELECT ?, customer_id, segment_id, similarity "
                     "FROM new_assignments", [run_id])
-    finally:
-        con.unregister("new_assignments")
     con.execute(CURRENT_SEGMENTS_VIEW)
     return run_id
 

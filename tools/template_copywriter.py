@@ -13,14 +13,16 @@ from dataclasses import dataclass
 
 from tools.copy_checks import find_avoided, find_discounts
 from tools.copy_evidence import CopyEvidence, ItemFact
-from tools.copy_templates import (
-    BANK,
+from tools.copy_phrases import (
     CLOSING,
     CTA_LINK,
     GREETING,
     NEUTRAL,
     OFFER_SENTENCE,
     OFFER_SHORT,
+)
+from tools.copy_templates import (
+    BANK,
     Angle,
     Lines,
 )

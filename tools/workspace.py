@@ -210,3 +210,13 @@ def _migrate(con: duckdb.DuckDBPyConnection, root: Path) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, data: object) -> Iterator[str]:
+    """Expose a DataFrame/Arrow table to SQL as ``name`` for the duration of the block, then drop it."""
+    con.register(name, data)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
