@@ -98,7 +98,7 @@ def run_plan(session: Session, question: str, planned: Plan, planner_name: str) 
 
 def _log(workspace_root: Path, answer: Answer) -> None:
     """Append the answer to ask_log; a workspace that is busy or missing only loses the log line."""
-    from tools.workspace import Workspace
+    from tools.store.workspace import Workspace
 
     workspace = Workspace(workspace_root)
     if not workspace.exists():

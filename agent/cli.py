@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from agent.console import err
 from tools.errors import UserError
-from tools.workspace import WORKSPACE_ENV, default_workspace_path
+from tools.store.workspace import WORKSPACE_ENV, default_workspace_path
 
 EXIT_USER_ERROR = 1
 EXIT_BUG = 3

@@ -7,7 +7,7 @@ from typing import Any
 
 
 class ChatModelWriter:
-    """Adapts a LangChain chat model to :class:`tools.copywriter.TextWriter`."""
+    """Adapts a LangChain chat model to :class:`tools.campaigns.copywriter.TextWriter`."""
 
     def __init__(self, model: Any) -> None:
         self.model = model

@@ -9,7 +9,7 @@ import shlex
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tools.customers import AudienceFilter
+    from tools.behaviour.customers import AudienceFilter
 
 
 def money(value: float | None) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.probability import expected_purchases, fit_bgnbd, fit_gamma_gamma  # noqa: E402
+from tools.behaviour.probability import expected_purchases, fit_bgnbd, fit_gamma_gamma  # noqa: E402
 
 SAMPLE = Path("/work/shared/datasets/cdnow/CDNOW_sample.csv.gz")
 PUBLISHED_SUMMARY = SAMPLE.with_name("cdnow_customers_summary_with_transactions.csv.gz")

@@ -2,7 +2,7 @@
 
 Same texts, same model (all-MiniLM-L6-v2, bundled). The baseline is what a data scientist would write
 first: ``model.encode(texts, normalize_embeddings=True)`` with library defaults (batch 32, the model's
-256-token limit). The product path is ``tools.embeddings.embed_texts`` (dedupe, length-sorted chunks,
+256-token limit). The product path is ``tools.segments.embeddings.embed_texts`` (dedupe, length-sorted chunks,
 batches of 32, 128 tokens, cache writes into a fresh workspace). Then 1% of the texts change and the
 product path runs again: only those are embedded. Prints texts/s, ratios and the mean cosine agreement of
 the vectors. ``--join 4`` glues 4 texts into one to imitate long support tickets.
@@ -24,8 +24,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tools.embeddings import DEFAULT_MODEL, SentenceTransformerEncoder, embed_texts, resolve_model  # noqa: E402
-from tools.workspace import Workspace  # noqa: E402
+from tools.segments.embeddings import DEFAULT_MODEL, SentenceTransformerEncoder, embed_texts, resolve_model  # noqa: E402
+from tools.store.workspace import Workspace  # noqa: E402
 
 DEFAULT_TEXTS = Path(__file__).resolve().parents[1] / "data" / "sample" / "texts.csv"
 

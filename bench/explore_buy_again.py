@@ -25,7 +25,7 @@ from scipy.stats import rankdata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools import probability  # noqa: E402
+from tools.behaviour import probability  # noqa: E402
 
 DATASETS = Path("/work/shared/datasets")
 HORIZON_DAYS = 91

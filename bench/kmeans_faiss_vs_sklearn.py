@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.clustering import (  # noqa: E402
+from tools.segments.clustering import (  # noqa: E402
     DEFAULT_ITERATIONS,
     DEFAULT_K_RANGE,
     K_SAMPLE_SIZE,
@@ -49,7 +49,7 @@ Fit = Callable[[np.ndarray, int], np.ndarray]
 
 
 def faiss_fit(seed: int, restarts: int) -> Fit:
-    """The product's K-means (tools.clustering.fit_kmeans): spherical, every point, FAISS."""
+    """The product's K-means (tools.segments.clustering.fit_kmeans): spherical, every point, FAISS."""
     return lambda points, k: fit_kmeans(points, k, seed, restarts, DEFAULT_ITERATIONS)[1]
 
 
@@ -62,7 +62,7 @@ def sklearn_fit(seed: int, restarts: int) -> Fit:
 
 
 def auto_k(points: np.ndarray, fit: Fit, seed: int) -> tuple[dict[str, float], int, np.ndarray]:
-    """The product's procedure (tools.clustering.score_k_range + pick_k + a final fit) with ``fit`` plugged in,
+    """The product's procedure (tools.segments.clustering.score_k_range + pick_k + a final fit) with ``fit`` plugged in,
     timing the K-search fits, the scoring and the final fit separately."""
     from sklearn.metrics import davies_bouldin_score, silhouette_score
 
@@ -112,7 +112,7 @@ def main() -> None:
     print(f"{'total':<14} {f_total:>9.2f} {s_total:>10.2f} {s_total / f_total:>8.1f}×")
     fits = f_times["K-search fits"] + f_times["final fit"], s_times["K-search fits"] + s_times["final fit"]
     print(f"{'all fits':<14} {fits[0]:>9.2f} {fits[1]:>10.2f} {fits[1] / fits[0]:>8.1f}×")
-    print(f"\nproduct tools.clustering.cluster() end to end: {product_seconds:.2f}s, K={product.k}, "
+    print(f"\nproduct tools.segments.clustering.cluster() end to end: {product_seconds:.2f}s, K={product.k}, "
           f"same labels as the FAISS column: {bool((product.labels == f_labels).all())}")
     print(f"\nchosen K: FAISS {f_k}, sklearn {s_k} (planted {args.true_k})")
     print(f"ARI FAISS vs sklearn: {adjusted_rand_score(f_labels, s_labels):.4f}")

@@ -24,9 +24,9 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.feature_store import refresh_features  # noqa: E402
-from tools.ingest import ingest_file  # noqa: E402
-from tools.workspace import Workspace  # noqa: E402
+from tools.behaviour.feature_store import refresh_features  # noqa: E402
+from tools.ingest.load import ingest_file  # noqa: E402
+from tools.store.workspace import Workspace  # noqa: E402
 
 HOLDOUT_DAYS = 91
 

@@ -37,10 +37,10 @@ QUESTIONS = [
 
 
 def build(root: Path) -> None:
-    from tools.feature_store import refresh_features
-    from tools.ingest import ingest_file
-    from tools.sample_shop import sample_files
-    from tools.segments import run_segmentation
+    from tools.behaviour.feature_store import refresh_features
+    from tools.ingest.load import ingest_file
+    from tools.ingest.sample_shop import sample_files
+    from tools.segments.reading import run_segmentation
 
     for table, path in sample_files().items():
         ingest_file(root, table, path)

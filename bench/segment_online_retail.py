@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tools.ingest import ingest_file  # noqa: E402
-from tools.segments import SegmentationRun, run_segmentation  # noqa: E402
+from tools.ingest.load import ingest_file  # noqa: E402
+from tools.segments.reading import SegmentationRun, run_segmentation  # noqa: E402
 
 DATA = Path("/work/shared/datasets/online_retail/online_retail.csv.gz")
 STAGES = ("features", "documents", "embedding", "clustering", "profiles", "saving")

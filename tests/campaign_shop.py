@@ -14,7 +14,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from tools.ingest import ingest_file
+from tools.ingest.load import ingest_file
 
 _SHARED: dict[str, Path] = {}
 
@@ -47,7 +47,7 @@ def shared_shop() -> Path:
     """One built shop (features included) per test process, for tests that only read it: building and
     scoring a shop takes seconds, reading it milliseconds. Tests that change a shop build their own."""
     if "ws" not in _SHARED:
-        from tools.feature_store import ensure_features
+        from tools.behaviour.feature_store import ensure_features
 
         root = Path(tempfile.mkdtemp(prefix="campaign-shop-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Shared fixtures: a fake text encoder and a tiny shop with three obvious interest groups.
 
-The fake encoder plugs into the same :class:`tools.embeddings.Encoder` protocol the real model uses, so
+The fake encoder plugs into the same :class:`tools.segments.embeddings.Encoder` protocol the real model uses, so
 segment tests exercise the whole pipeline in milliseconds and can count what was embedded.
 """
 
@@ -114,7 +114,7 @@ def planted_persona(customer_id: str) -> str:
 
 def ingest_shop(workspace: Path, paths: dict[str, Path], mode: str = "auto") -> None:
     """Load the written CSVs into ``workspace``."""
-    from tools.ingest import ingest_file
+    from tools.ingest.load import ingest_file
 
     for table, path in paths.items():
         ingest_file(workspace, table, path, mode=mode)
@@ -149,9 +149,9 @@ def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Its config sets short LLM timeouts so fallback tests are quick; with no OPENAI_* env vars set no model is
     configured, so the embedded planner answers.
     """
-    from tools.feature_store import refresh_features
-    from tools.ingest import ingest_file
-    from tools.sample_shop import sample_files
+    from tools.behaviour.feature_store import refresh_features
+    from tools.ingest.load import ingest_file
+    from tools.ingest.sample_shop import sample_files
 
     root = tmp_path_factory.mktemp("sample") / "ws"
     for table, path in sample_files().items():

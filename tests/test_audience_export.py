@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from campaign_shop import shared_shop
 
-from tools.audience_export import ExportRequest, export_audience, write_atomically
-from tools.customers import AudienceFilter
+from tools.behaviour.customers import AudienceFilter
+from tools.campaigns.audience_export import ExportRequest, export_audience, write_atomically
 from tools.errors import UserError
-from tools.ingest import ingest_file
-from tools.workspace import Workspace
+from tools.ingest.load import ingest_file
+from tools.store.workspace import Workspace
 
 GERMANY = AudienceFilter(country="Germany")
 
@@ -68,7 +68,7 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     def broken_replace(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("tools.audience_export.os.replace", broken_replace)
+    monkeypatch.setattr("tools.campaigns.audience_export.os.replace", broken_replace)
     with pytest.raises(OSError):
         write_atomically(out, "new\n", force=True)
     assert out.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["a.csv"]

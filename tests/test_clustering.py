@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from tools.clustering import KScore, cluster, combine_features, fit_kmeans, pick_k, unit_rows
-from tools.segment_store import PreviousRun, PreviousSegment, match_ids
+from tools.segments.clustering import KScore, cluster, combine_features, fit_kmeans, pick_k, unit_rows
+from tools.segments.runs import PreviousRun, PreviousSegment, match_ids
 
 
 def blobs(groups: int, per_group: int, dim: int = 24, spread: float = 0.15, seed: int = 0,

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools.brand import BrandSettings
-from tools.copy_checks import GSM7_BASIC, GSM7_EXTENSION, find_discounts, sms_length
-from tools.copy_validator import CopyRules, parse_offer, validate_draft
-from tools.drafts import Draft
+from tools.campaigns.brand import BrandSettings
+from tools.campaigns.copy_checks import GSM7_BASIC, GSM7_EXTENSION, find_discounts, sms_length
+from tools.campaigns.copy_validator import CopyRules, parse_offer, validate_draft
+from tools.campaigns.drafts import Draft
 
 BRAND = BrandSettings(name="Northwind", avoid_words=("cheap", "risk-free"), max_discount_percent=20,
                       max_discount_amount=15, shop_url="https://northwind.example")

@@ -16,16 +16,16 @@ from campaign_shop import customer_name, shared_shop
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tools.brand import BrandSettings
-from tools.campaigns import CampaignRequest, build_rules, draft_campaign, write_drafts
-from tools.copy_evidence import CopyEvidence, ItemFact, build_evidence
-from tools.copy_templates import BANK
-from tools.copy_validator import CopyRules, parse_offer, validate_draft
-from tools.customers import AudienceFilter
-from tools.drafts import CHANNELS, GOALS
+from tools.behaviour.customers import AudienceFilter
+from tools.campaigns.brand import BrandSettings
+from tools.campaigns.copy_evidence import CopyEvidence, ItemFact, build_evidence
+from tools.campaigns.copy_templates import BANK
+from tools.campaigns.copy_validator import CopyRules, parse_offer, validate_draft
+from tools.campaigns.drafting import CampaignRequest, build_rules, draft_campaign, write_drafts
+from tools.campaigns.drafts import CHANNELS, GOALS
+from tools.campaigns.target_group import resolve_target
+from tools.campaigns.template_copywriter import CopyBrief, TemplateCopywriter
 from tools.errors import UserError
-from tools.target_group import resolve_target
-from tools.template_copywriter import CopyBrief, TemplateCopywriter
 
 GERMANY = AudienceFilter(country="Germany")
 
@@ -231,7 +231,7 @@ model_reply = st.one_of(
 
 @pytest.fixture(scope="module")
 def pipeline(shop: Path) -> tuple[CopyEvidence, dict[str, CopyRules]]:
-    from tools.brand import load_brand
+    from tools.campaigns.brand import load_brand
 
     group = resolve_target(shop, None, GERMANY)
     ev = build_evidence(shop, group, load_brand(shop))

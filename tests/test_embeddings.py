@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import FakeEncoder
 
-from tools.documents import recency_weights
-from tools.embeddings import (
+from tools.segments.documents import recency_weights
+from tools.segments.embeddings import (
     DEFAULT_MODEL,
     Encoder,
     SentenceTransformerEncoder,
@@ -18,7 +18,7 @@ from tools.embeddings import (
     pool_vectors,
     resolve_model,
 )
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 TEXTS = ["Love these trail shoes", "Sourdough every weekend", "My dog adores the lead"]
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.cli import app
-from tools.feature_store import refresh_features
-from tools.ingest import ingest_file
+from tools.behaviour.feature_store import refresh_features
+from tools.ingest.load import ingest_file
 
 
 def _shop(tmp_path: Path, rows: list[tuple[str, str, float]]) -> Path:

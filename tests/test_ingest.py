@@ -18,7 +18,7 @@ from shop_builders import (
     write_text,
 )
 
-from tools.ingest import ingest_file
+from tools.ingest.load import ingest_file
 
 # ---------------------------------------------------------------- detection: delimiters, encodings, formats
 
@@ -102,7 +102,7 @@ def test_european_decimal_commas_are_read_as_decimals(tmp_path: Path) -> None:
 def test_formatted_amounts_parse_to_the_same_numbers(cents: list[int], european: bool, symbol: str) -> None:
     import pandas as pd
 
-    from tools.parsing import Column, parse_numbers
+    from tools.ingest.parsing import Column, parse_numbers
 
     def formatted(value: int) -> str:
         text = f"{abs(value) / 100:,.2f}"

@@ -24,7 +24,7 @@ from shop_builders import (
     write_text,
 )
 
-import tools.ingest
+import tools.ingest.load
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def test_bad_first_ingest_creates_no_workspace(name: str, tmp_path: Path) -> Non
 
 
 class _ClockThatDies(datetime):
-    """Stands in for ``datetime`` inside tools.ingest: the ingest log's finish time is taken after the rows
+    """Stands in for ``datetime`` inside tools.ingest.load: the ingest log's finish time is taken after the rows
     are written, so raising there interrupts the write at its last step."""
 
     error: type[BaseException] = KeyboardInterrupt
@@ -187,7 +187,7 @@ def test_interrupted_replace_keeps_the_previous_data(
     before = workspace_snapshot(workspace_copy)
     other = write_rows(tmp_path, "other.csv", [("c9", "2024-03-01", "99")])
     monkeypatch.setattr(_ClockThatDies, "error", error)
-    monkeypatch.setattr(tools.ingest, "datetime", _ClockThatDies)
+    monkeypatch.setattr(tools.ingest.load, "datetime", _ClockThatDies)
 
     result = run_cli(workspace_copy, "ingest", "orders", str(other), "--replace")
 
@@ -203,7 +203,7 @@ def test_interrupted_first_ingest_leaves_no_half_made_workspace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace = tmp_path / "ws"
-    monkeypatch.setattr(tools.ingest, "datetime", _ClockThatDies)
+    monkeypatch.setattr(tools.ingest.load, "datetime", _ClockThatDies)
 
     result = run_cli(workspace, "ingest", "orders", str(good_orders(tmp_path)))
 

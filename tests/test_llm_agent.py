@@ -17,10 +17,10 @@ from langchain_core.messages import AIMessage
 from agent.answering import Session, answer_embedded, answer_question
 from agent.llm_agent import LlmFailure, answer_with_llm
 from agent.llm_config import load_llm_config
-from tools.feature_store import refresh_features
-from tools.ingest import ingest_file
-from tools.sample_shop import sample_files
-from tools.workspace import Workspace
+from tools.behaviour.feature_store import refresh_features
+from tools.ingest.load import ingest_file
+from tools.ingest.sample_shop import sample_files
+from tools.store.workspace import Workspace
 
 HEADLINE = "who are my lapsing high-value customers?"
 

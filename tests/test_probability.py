@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from tools import probability
-from tools.probability import (
+from tools.behaviour import probability
+from tools.behaviour.probability import (
     buy_again_score,
     expected_order_value,
     expected_purchases,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from campaign_shop import copy_of_shared_shop, shared_shop
 
-from tools.customers import AudienceFilter
+from tools.behaviour.customers import AudienceFilter
+from tools.campaigns.recommendations import RecommendRequest, bought_together, recommend_products
 from tools.errors import UserError
-from tools.recommendations import RecommendRequest, bought_together, recommend_products
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 UCI = Path("/work/shared/datasets/online_retail/online_retail.csv.gz")
 
@@ -80,7 +80,7 @@ def test_an_audience_is_required(shop):
 @pytest.mark.slow
 @pytest.mark.skipif(not UCI.is_file(), reason="UCI Online Retail dataset not available")
 def test_online_retail_countries_get_different_recommendations(tmp_path):
-    from tools.ingest import ingest_file
+    from tools.ingest.load import ingest_file
 
     ingest_file(tmp_path, "orders", UCI, preset="online-retail")
     germany = recommend_products(tmp_path, RecommendRequest(audience=AudienceFilter(country="Germany")))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.redaction import PiiDirectory, redact
+from tools.privacy.redaction import PiiDirectory, redact
 
 SARAH = ["Sarah Jones", "sarah.jones@gmail.com", "07700 900123"]
 

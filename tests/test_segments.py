@@ -11,7 +11,7 @@ from shop_builders import run_cli
 from sklearn.metrics import adjusted_rand_score
 
 from tools.errors import UserError
-from tools.segments import (
+from tools.segments.reading import (
     compare_segments,
     profile_segment,
     run_segmentation,
@@ -19,7 +19,7 @@ from tools.segments import (
     segment_overview,
     segment_vocabulary,
 )
-from tools.workspace import Workspace
+from tools.store.workspace import Workspace
 
 
 def _current(workspace: Path) -> dict[str, int]:
@@ -96,8 +96,8 @@ def test_no_personal_data_in_any_profile(segment_shop: Path, fake_encoder: FakeE
 def test_quotes_are_redacted_with_the_customers_table(segment_shop: Path) -> None:
     import numpy as np
 
-    from tools.profiles import representative_texts
-    from tools.redaction import PiiDirectory
+    from tools.privacy.redaction import PiiDirectory
+    from tools.segments.profiles import representative_texts
 
     with Workspace(segment_shop).connect(read_only=True) as con:
         pii = PiiDirectory.load(con)
@@ -156,7 +156,7 @@ def test_vocabulary_is_empty_before_the_first_run(segment_shop: Path, fake_encod
 
 def test_a_failed_save_leaves_the_previous_segments(segment_shop: Path, fake_encoder: FakeEncoder,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import tools.segment_store as store
+    import tools.segments.runs as store
 
     run_segmentation(segment_shop, encoder=fake_encoder)
     before = _current(segment_shop)
@@ -185,9 +185,9 @@ def test_no_orders_or_workspace_says_what_to_run(tmp_path: Path, fake_encoder: F
 @pytest.fixture
 def cli_encoder(monkeypatch: pytest.MonkeyPatch, fake_encoder: FakeEncoder) -> FakeEncoder:
     """Make the CLI use the fake encoder (the real model is exercised by the slow tests)."""
-    import tools.segments
+    import tools.segments.reading
 
-    monkeypatch.setattr(tools.segments, "_default_encoder", lambda settings: fake_encoder)
+    monkeypatch.setattr(tools.segments.reading, "_default_encoder", lambda settings: fake_encoder)
     return fake_encoder
 
 
@@ -230,7 +230,7 @@ def test_cli_user_errors(segment_shop: Path, cli_encoder: FakeEncoder, tmp_path:
 
 
 def test_rule_based_names_read_like_a_marketer_would_say_them() -> None:
-    from tools.segment_names import Item, RuleBasedNamer, SegmentEvidence, slugify, unique_names, unique_slugs
+    from tools.segments.naming import Item, RuleBasedNamer, SegmentEvidence, slugify, unique_names, unique_slugs
 
     namer = RuleBasedNamer()
     runners = SegmentEvidence(["running", "marathon", "trail"], [Item("Running", 3.8, 1.0),

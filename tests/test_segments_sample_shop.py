@@ -17,9 +17,9 @@ import pytest
 from shop_builders import run_cli
 from sklearn.metrics import adjusted_rand_score
 
-from tools.ingest import ingest_file
-from tools.segments import SegmentationRun, profile_segment, run_segmentation
-from tools.workspace import Workspace
+from tools.ingest.load import ingest_file
+from tools.segments.reading import SegmentationRun, profile_segment, run_segmentation
+from tools.store.workspace import Workspace
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ import pytest
 from shop_builders import error_message, good_orders, run_cli, sentences
 
 from tools.errors import UserError
-from tools.migrations import MIGRATIONS
-from tools.workspace import Workspace
+from tools.store.migrations import MIGRATIONS
+from tools.store.workspace import Workspace
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_a_corrupt_database_is_reported_at_once_not_as_busy(loaded: Path) -> Non
 def test_a_workspace_locked_by_another_writer_is_reported_as_busy(
     loaded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tools.workspace.BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr("tools.store.workspace.BUSY_WAIT_SECONDS", 0.2)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
          "sys.stdin.read()", str(loaded / "shop.duckdb")],

@@ -63,9 +63,9 @@ def ensure_config_file(workspace_root: Path) -> Path:
     """
     from dataclasses import asdict
 
-    from tools.brand import BRAND_DEFAULTS, BRAND_HELP
-    from tools.lifecycle import LifecycleRules, ValueTierRules
-    from tools.segment_settings import DEFAULTS as SEGMENT_DEFAULTS
+    from tools.behaviour.lifecycle import LifecycleRules, ValueTierRules
+    from tools.campaigns.brand import BRAND_DEFAULTS, BRAND_HELP
+    from tools.segments.settings import DEFAULTS as SEGMENT_DEFAULTS
 
     path = config_path(workspace_root)
     if path.exists():

@@ -29,7 +29,7 @@ def ask(
     """Ask one question about your customers; prints the answer, tables, drafts and the steps taken."""
     from agent.answering import Session, answer_question
     from agent.render import render_answer
-    from tools.workspace import Workspace
+    from tools.store.workspace import Workspace
 
     Workspace.open_existing(ctx.obj.workspace)
     answer = answer_question(Session(ctx.obj.workspace), question, planner.value)
@@ -45,7 +45,7 @@ def chat(ctx: typer.Context, planner: PlannerOpt = PlannerOption.auto) -> None:
     Commands: /help, /json (show the last answer as JSON), /export FILE (save the last table as CSV), /quit.
     """
     from agent.chat_loop import run_chat
-    from tools.workspace import Workspace
+    from tools.store.workspace import Workspace
 
     Workspace.open_existing(ctx.obj.workspace)
     run_chat(ctx.obj.workspace, planner.value)

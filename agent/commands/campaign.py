@@ -13,9 +13,9 @@ import typer
 from agent.console import err, out, print_json, warn
 
 if TYPE_CHECKING:
-    from tools.campaigns import CampaignResult
-    from tools.customers import AudienceFilter
-    from tools.recommendations import Recommendations
+    from tools.behaviour.customers import AudienceFilter
+    from tools.campaigns.drafting import CampaignResult
+    from tools.campaigns.recommendations import Recommendations
 
 
 class ChannelChoice(StrEnum):
@@ -75,7 +75,7 @@ def campaign(
     force: Force = False, as_json: AsJson = False,
 ) -> None:
     """Draft campaign copy for a segment or audience, e.g. --lifecycle lapsing --value high --channel email."""
-    from tools.campaigns import CampaignRequest, draft_campaign
+    from tools.campaigns.drafting import CampaignRequest, draft_campaign
     from tools.errors import UserError
 
     if out_file is not None and out_file.exists() and not force:
@@ -110,7 +110,7 @@ def recommend(
     as_json: AsJson = False,
 ) -> None:
     """Products and categories to promote to a segment or audience (by lift), and what to cross-sell."""
-    from tools.recommendations import RecommendRequest, recommend_products
+    from tools.campaigns.recommendations import RecommendRequest, recommend_products
 
     audience = _audience(lifecycle, value, country, category, min_days_since_order, max_days_since_order,
                          min_orders, max_orders, min_spend, max_spend)
@@ -136,7 +136,7 @@ def export(
     force: Force = False, as_json: AsJson = False,
 ) -> None:
     """Export an audience (email, phone, names, segment, lifecycle, value) as CSV or JSON for your ESP."""
-    from tools.audience_export import ExportRequest, export_audience
+    from tools.campaigns.audience_export import ExportRequest, export_audience
 
     audience = _audience(lifecycle, value, country, category, min_days_since_order, max_days_since_order,
                          min_orders, max_orders, min_spend, max_spend)
@@ -158,7 +158,7 @@ def _audience(lifecycle: list[str] | None, value: list[str] | None, country: str
     """Audience filters from the options, or None when none was given (a --segment alone then decides)."""
     from pydantic import ValidationError
 
-    from tools.customers import AudienceFilter
+    from tools.behaviour.customers import AudienceFilter
     from tools.errors import UserError
 
     values = {"lifecycle": _split(lifecycle), "value_tier": _split(value), "country": country, "category": category,
@@ -218,7 +218,7 @@ def _render_recommendations(result: Recommendations) -> None:
 
 
 def _write_drafts(path: Path, result: CampaignResult, force: bool) -> None:
-    from tools.audience_export import write_atomically
+    from tools.campaigns.audience_export import write_atomically
 
     if path.suffix.lower() == ".json":
         text = json.dumps(asdict(result), ensure_ascii=False, indent=2) + "\n"

@@ -27,7 +27,7 @@ def features(
     """Compute RFM, P(alive), expected orders, predicted value, lifecycle stage and value tier per customer."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from tools.feature_store import refresh_features
+    from tools.behaviour.feature_store import refresh_features
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err(), transient=True) as progress:
@@ -76,7 +76,7 @@ def customers(
     """List customers by lifecycle, value tier, segment and behaviour, e.g. --lifecycle lapsing --value high."""
     from pydantic import ValidationError
 
-    from tools.customers import AudienceFilter, find_customers
+    from tools.behaviour.customers import AudienceFilter, find_customers
     from tools.errors import UserError
 
     try:
@@ -109,7 +109,7 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
 ) -> None:
     """Explain a customer's lifecycle stage and value tier: the numbers and thresholds behind them."""
-    from tools.explain import explain_customer
+    from tools.behaviour.explain import explain_customer
 
     result = explain_customer(ctx.obj.workspace, customer_id)
     if as_json:

@@ -30,9 +30,9 @@ def demo(
 
 def _load_sample_shop(workspace: Path, force: bool) -> None:
     from tools.errors import UserError
-    from tools.ingest import ingest_file
-    from tools.sample_shop import sample_files
-    from tools.workspace import Workspace
+    from tools.ingest.load import ingest_file
+    from tools.ingest.sample_shop import sample_files
+    from tools.store.workspace import Workspace
 
     files = sample_files()
     if Workspace(workspace).exists() and not force and not _holds_only(workspace, files.values()):
@@ -49,14 +49,14 @@ def _load_sample_shop(workspace: Path, force: bool) -> None:
 
 
 def _holds_only(workspace: Path, files: object) -> bool:
-    from tools.inventory import describe_workspace
+    from tools.store.inventory import describe_workspace
 
     sample_paths = {str(Path(path).resolve()) for path in files}  # type: ignore[attr-defined]
     return all(entry.file in sample_paths for entry in describe_workspace(workspace).sources)
 
 
 def _features(workspace: Path) -> None:
-    from tools.feature_store import refresh_features
+    from tools.behaviour.feature_store import refresh_features
 
     console = out()
     console.print("\n[bold]2. Behaviour features[/bold] (RFM, P(alive), CLV, lifecycle, value tier)")
@@ -70,7 +70,7 @@ def _segments(workspace: Path) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from agent.console import err
-    from tools.segments import run_segmentation
+    from tools.segments.reading import run_segmentation
 
     console = out()
     console.print("\n[bold]3. Voice-of-customer segments[/bold] (sentence-transformers + K-means in FAISS)")

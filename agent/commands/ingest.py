@@ -10,7 +10,7 @@ import typer
 from agent.console import err, out, print_json, warn
 
 if TYPE_CHECKING:
-    from tools.ingest import IngestReport
+    from tools.ingest.load import IngestReport
 
 app = typer.Typer(
     help="Load orders, customers or customer texts (CSV, TSV, gzipped CSV or Parquet) into the workspace.",
@@ -44,7 +44,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the ingest report a
 def _run(ctx: typer.Context, table: str, file: Path, preset: str | None, mapping: list[str] | None,
          append: bool, replace: bool, date_format: str | None, as_json: bool) -> None:
     from tools.errors import UserError
-    from tools.ingest import ingest_file
+    from tools.ingest.load import ingest_file
 
     if append and replace:
         raise UserError("Pass either --append or --replace, not both.")

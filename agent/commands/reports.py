@@ -34,7 +34,7 @@ def _run_tool(ctx: typer.Context, name: str, args: dict, as_json: bool) -> None:
     from agent.answer import Answer
     from agent.render import render_answer
     from agent.toolbox import run_tool
-    from tools.workspace import Workspace
+    from tools.store.workspace import Workspace
 
     Workspace.open_existing(ctx.obj.workspace)
     step, outcome = run_tool(ctx.obj.workspace, name, args)

@@ -1,6 +1,6 @@
 """``segment-agent segment`` and ``segment-agent segments [show ID|SLUG | compare A B]``.
 
-Thin Typer commands over ``tools.segments``: they render what the tools computed (rich tables for people,
+Thin Typer commands over ``tools.segments.reading``: they render what the tools computed (rich tables for people,
 ``--json`` for scripts) and show embedding progress on stderr; they never compute numbers themselves.
 """
 
@@ -17,7 +17,7 @@ from agent.console import err, out, print_json, warn
 from agent.wording import money, pct
 
 if TYPE_CHECKING:
-    from tools.segments import Progress, SegmentationRun, SegmentComparison, SegmentOverview, SegmentProfile
+    from tools.segments.reading import Progress, SegmentationRun, SegmentComparison, SegmentOverview, SegmentProfile
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 SegmentArg = Annotated[str, typer.Argument(help="Segment id, slug or name (see  segment-agent segments).",
@@ -40,7 +40,7 @@ def segment(
 
     Unchanged texts are never embedded twice; segments that continue last run's keep their ids and names.
     """
-    from tools.segments import run_segmentation
+    from tools.segments.reading import run_segmentation
 
     with _progress() as progress:
         run = run_segmentation(ctx.obj.workspace, k=k, seed=seed, model=model, progress=progress)
@@ -55,7 +55,7 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show every current segment: size, share of revenue, what it buys and talks about."""
     if ctx.invoked_subcommand is not None:
         return
-    from tools.segments import segment_overview
+    from tools.segments.reading import segment_overview
 
     result = segment_overview(ctx.obj.workspace)
     if as_json:
@@ -67,7 +67,7 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @app.command("show")
 def show(ctx: typer.Context, segment_ref: SegmentArg, as_json: JsonOpt = False) -> None:
     """Show one segment's full profile: who they are, what they buy and say, in their own (redacted) words."""
-    from tools.segments import profile_segment
+    from tools.segments.reading import profile_segment
 
     profile = profile_segment(ctx.obj.workspace, segment_ref)
     if as_json:
@@ -79,7 +79,7 @@ def show(ctx: typer.Context, segment_ref: SegmentArg, as_json: JsonOpt = False) 
 @app.command("compare")
 def compare(ctx: typer.Context, first: SegmentArg, second: SegmentArg, as_json: JsonOpt = False) -> None:
     """Compare two segments side by side: size, value, recency, and where their tastes differ most."""
-    from tools.segments import compare_segments
+    from tools.segments.reading import compare_segments
 
     result = compare_segments(ctx.obj.workspace, first, second)
     if as_json:

@@ -17,7 +17,7 @@ def status(
     """Show the workspace's tables, row counts and the files they were loaded from."""
     from rich.table import Table
 
-    from tools.inventory import describe_workspace
+    from tools.store.inventory import describe_workspace
 
     summary = describe_workspace(ctx.obj.workspace)
     if as_json:

@@ -33,7 +33,7 @@ class ShopVocabulary:
 
 def load_vocabulary(workspace_root: Path) -> ShopVocabulary:
     """Read countries, categories, segments and a customer-id lookup from the workspace."""
-    from tools.workspace import Workspace
+    from tools.store.workspace import Workspace
 
     workspace = Workspace(workspace_root)
     if not workspace.exists():
@@ -61,7 +61,7 @@ def _lookup(ids: set[str], candidate: str) -> str | None:
 def _segments(workspace_root: Path) -> list[SegmentRef]:
     """Current segments with their describing words (name, slug, terms, top categories)."""
     try:
-        from tools.segments import segment_vocabulary
+        from tools.segments.reading import segment_vocabulary
     except ImportError:
         return []
     return [SegmentRef(int(s["id"]), str(s["slug"]), str(s["name"]), tuple(s.get("words", ())))

@@ -8,9 +8,9 @@ from pathlib import Path
 from agent.answer import TableData, ToolOutcome
 from agent.toolbox import ToolSpec
 from agent.wording import audience_options
-from tools.audience_export import ExportRequest
-from tools.campaigns import CampaignRequest
-from tools.recommendations import RecommendRequest
+from tools.campaigns.audience_export import ExportRequest
+from tools.campaigns.drafting import CampaignRequest
+from tools.campaigns.recommendations import RecommendRequest
 
 
 def _target_options(segment: str | None, audience: object) -> list[str]:
@@ -22,7 +22,7 @@ def _draft_campaign(root: Path, request: CampaignRequest) -> ToolOutcome:
     import shlex
 
     from agent.llm_writer import configured_writer
-    from tools.campaigns import draft_campaign
+    from tools.campaigns.drafting import draft_campaign
 
     result = draft_campaign(root, request, configured_writer(root))
     drafts = [{k: v for k, v in asdict(d).items() if v not in ("", None, [])} for d in result.drafts]
@@ -43,7 +43,7 @@ def _draft_campaign(root: Path, request: CampaignRequest) -> ToolOutcome:
 def _recommend_products(root: Path, request: RecommendRequest) -> ToolOutcome:
     import shlex
 
-    from tools.recommendations import recommend_products
+    from tools.campaigns.recommendations import recommend_products
 
     result = recommend_products(root, request)
     items = [*result.categories, *result.products]
@@ -70,7 +70,7 @@ def _recommend_products(root: Path, request: RecommendRequest) -> ToolOutcome:
 def _export_audience(root: Path, request: ExportRequest) -> ToolOutcome:
     import shlex
 
-    from tools.audience_export import export_audience
+    from tools.campaigns.audience_export import export_audience
 
     result = export_audience(root, request)
     facts = {"audience": result.audience, "rows": result.rows, "format": result.format, "columns": result.columns}

@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field
 from agent.answer import TableData, ToolOutcome
 from agent.toolbox import ToolSpec
 from agent.wording import audience_command, money, pct, plural
-from tools.customers import AudienceFilter, find_customers
+from tools.behaviour.customers import AudienceFilter, find_customers
 
 MAX_TABLE_ROWS = 500
 
 
 def _find_customers(root: Path, filters: AudienceFilter) -> ToolOutcome:
-    from tools.audience_stats import rule_thresholds, summarise_audience
+    from tools.behaviour.audience_stats import rule_thresholds, summarise_audience
 
     result = find_customers(root, filters)
     stats = summarise_audience(root, result.customer_ids)
@@ -69,7 +69,7 @@ class ExplainArgs(BaseModel):
 
 
 def _explain_customer(root: Path, args: ExplainArgs) -> ToolOutcome:
-    from tools.explain import explain_customer
+    from tools.behaviour.explain import explain_customer
 
     result = explain_customer(root, args.customer_id)
     facts = {"customer_id": result.customer_id, "lifecycle": result.lifecycle, "value_tier": result.value_tier,
@@ -93,7 +93,7 @@ PERIOD_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
 
 
 def _kpi_summary(root: Path, args: KpiArgs) -> ToolOutcome:
-    from tools.kpis import kpi_summary
+    from tools.behaviour.kpis import kpi_summary
 
     days = PERIOD_DAYS.get(args.period, args.period) if isinstance(args.period, str) else args.period
     result = kpi_summary(root, int(days))
@@ -117,7 +117,7 @@ class ChangesArgs(BaseModel):
 
 
 def _whats_changed(root: Path, args: ChangesArgs) -> ToolOutcome:
-    from tools.changes import whats_changed
+    from tools.behaviour.changes import whats_changed
 
     since = datetime.combine(args.since, datetime.min.time()) if args.since else None
     report = whats_changed(root, since)

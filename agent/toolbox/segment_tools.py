@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from agent.answer import TableData, ToolOutcome
 from agent.toolbox import ToolSpec
 from agent.wording import money, pct
-from tools.segment_settings import CompareArgs, SegmentArgs, SegmentationArgs
+from tools.segments.settings import CompareArgs, SegmentArgs, SegmentationArgs
 
 OVERVIEW_COLUMNS = ["segment_id", "name", "customers", "share", "revenue_share", "top_categories", "terms"]
 
@@ -26,7 +26,7 @@ def _overview_table(segments: list) -> TableData:
 
 
 def _segment_overview(root: Path, _args: NoArgs) -> ToolOutcome:
-    from tools.segments import segment_overview
+    from tools.segments.reading import segment_overview
 
     overview = segment_overview(root)
     facts = {"run_id": overview.run_id, "k": overview.k, "k_chosen_by": overview.k_chosen_by,
@@ -50,7 +50,7 @@ def _profile_facts(profile: object) -> dict:
 
 
 def _profile_segment(root: Path, args: SegmentArgs) -> ToolOutcome:
-    from tools.segments import profile_segment
+    from tools.segments.reading import profile_segment
 
     profile = profile_segment(root, args.segment)
     facts = _profile_facts(profile)
@@ -70,7 +70,7 @@ def _profile_segment(root: Path, args: SegmentArgs) -> ToolOutcome:
 
 
 def _compare_segments(root: Path, args: CompareArgs) -> ToolOutcome:
-    from tools.segments import compare_segments
+    from tools.segments.reading import compare_segments
 
     comparison = compare_segments(root, args.segments[0], args.segments[1])
     a, b = comparison.a, comparison.b
@@ -87,7 +87,7 @@ def _compare_segments(root: Path, args: CompareArgs) -> ToolOutcome:
 
 
 def _run_segmentation(root: Path, args: SegmentationArgs) -> ToolOutcome:
-    from tools.segments import run_segmentation
+    from tools.segments.reading import run_segmentation
 
     run = run_segmentation(root, k=args.k, seed=args.seed, model=args.model)
     facts = {"run_id": run.run_id, "k": run.k, "k_chosen_by": run.k_chosen_by, "customers": run.customers,

@@ -1,0 +1,172 @@
+"""``export_audience``: an audience as a CSV or JSON file that imports cleanly into email/SMS platforms.
+
+This is the only place customer contact details leave the workspace, and they go to the user's file,
+never to a model. Columns use the names ESP importers map automatically (email, phone_number,
+first_name, last_name); everything else is a custom property. Files are written atomically (temp file +
+rename) and an existing file is only replaced when asked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from tools.behaviour.customers import AudienceFilter
+from tools.campaigns.target_group import TargetGroup, resolve_target
+from tools.errors import UserError
+from tools.jsonable import to_plain
+from tools.store.workspace import Workspace, registered
+
+CONTACT_COLUMNS = ["email", "phone_number", "first_name", "last_name"]
+PROPERTY_COLUMNS = ["customer_id", "country", "city", "segment_id", "segment", "lifecycle", "value_tier", "p_alive",
+                    "predicted_value_12m", "expected_orders_90d", "days_since_last_order", "orders", "total_spend"]
+TEXT_COLUMNS = {"first_name", "last_name", "city", "country", "segment"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportRequest(BaseModel):
+    """Arguments of ``export_audience``: who to export, and where."""
+
+    segment: str | None = Field(None, description="Segment id or slug to export.")
+    audience: AudienceFilter | None = Field(None, description="Audience filters, e.g. lifecycle and value tier.")
+    out: str | None = Field(None, description="File to write (.csv or .json); default: a file in the workspace's "
+                                              "reports/ folder named after the audience.")
+    format: Literal["csv", "json"] | None = Field(None, description="csv or json (default: from the file name, "
+                                                                    "else csv).")
+    force: bool = Field(False, description="Replace the file if it exists.")
+
+
+@dataclass
+class ExportResult:
+    """Where the export went and what it holds (counts only: the rows stay in the file)."""
+
+    path: str
+    format: str
+    rows: int
+    columns: list[str]
+    audience: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def export_audience(workspace_root: Path, request: ExportRequest) -> ExportResult:
+    """Write a segment's or audience's customers to a CSV or JSON file for an email/SMS platform.
+
+    Use this for "export lapsing VIPs as CSV". The file holds email, phone_number, first_name and last_name
+    when the customers table has them, plus segment, lifecycle, value tier, P(alive) and predicted value.
+    Returns the path and row count only; contact details are never returned to the caller.
+    """
+    group = resolve_target(workspace_root, request.segment, request.audience)
+    path, fmt = _destination(workspace_root, group, request)
+    columns, rows = _rows(workspace_root, group)
+    text = _as_json(columns, rows) if fmt == "json" else _as_csv(columns, rows)
+    write_atomically(path, text, request.force)
+    return ExportResult(str(path), fmt, len(rows), columns, group.label, _warnings(columns, rows))
+
+
+def write_atomically(path: Path, text: str, force: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder and a rename, so readers never see half
+    a file; refuse to replace an existing file unless ``force``."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name such as {path / 'audience.csv'}.")
+    if path.exists() and not force:
+        raise UserError(f"{path} already exists; pass --force to overwrite it, or choose another file.")
+    if not path.parent.is_dir():
+        raise UserError(f"The folder {path.parent} does not exist; create it or choose another path.")
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _destination(workspace_root: Path, group: TargetGroup, request: ExportRequest) -> tuple[Path, str]:
+    if request.out:
+        path = Path(request.out).expanduser()
+        fmt = request.format or ("json" if path.suffix.lower() == ".json" else "csv")
+        return path, fmt
+    fmt = request.format or "csv"
+    slug = re.sub(r"[^a-z0-9]+", "-", group.label.lower()).strip("-")[:60] or "audience"
+    reports = Workspace(workspace_root).reports_dir
+    reports.mkdir(parents=True, exist_ok=True)
+    return reports / f"audience-{slug}-{group.as_of}.{fmt}", fmt
+
+
+def _rows(workspace_root: Path, group: TargetGroup) -> tuple[list[str], list[dict[str, Any]]]:
+    import pandas as pd
+
+    with Workspace(workspace_root).connect(read_only=True) as con:
+        with registered(con, "export_ids", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
+            has_segments = con.execute("SELECT count(*) FROM information_schema.tables "
+                                       "WHERE table_name = 'current_segments'").fetchone()[0] > 0
+            segment_join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else \
+                "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS segment_id, " \
+                "NULL::VARCHAR AS segment_name) s USING (customer_id)"
+            frame = con.execute(f"""
+                SELECT c.email, c.phone AS phone_number, c.name, f.customer_id,
+                       coalesce(c.country, CAST(f.country AS VARCHAR)) AS country, c.city, s.segment_id,
+                       s.segment_name AS segment, f.lifecycle, f.value_tier, f.p_alive,
+                       f.predicted_value_12m, f.expected_orders_90d, f.recency_days AS days_since_last_order,
+                       f.frequency AS orders, f.monetary AS total_spend
+                FROM export_ids JOIN customer_features f USING (customer_id)
+                LEFT JOIN (SELECT customer_id, any_value(name) AS name, any_value(email) AS email,
+                                  any_value(phone) AS phone, any_value(country) AS country, any_value(city) AS city
+                           FROM customers GROUP BY customer_id) c USING (customer_id)
+                {segment_join}
+                ORDER BY f.predicted_value_12m DESC NULLS LAST, f.customer_id""").df()
+    names = [_split_name(value) for value in frame.pop("name")]
+    frame.insert(2, "first_name", [first for first, _ in names])
+    frame.insert(3, "last_name", [last for _, last in names])
+    columns = [c for c in CONTACT_COLUMNS + PROPERTY_COLUMNS if c in frame and frame[c].notna().any()]
+    rows = [{c: _cell(c, to_plain(value, 4)) for c, value in zip(columns, row, strict=True)}
+            for row in frame[columns].itertuples(index=False)]
+    return columns, rows
+
+
+def _split_name(value: Any) -> tuple[str | None, str | None]:
+    """"Anna Maria Schmidt" -> ("Anna Maria", "Schmidt"): ESPs greet by first name, so keep all but the last."""
+    if not isinstance(value, str) or not value.strip():
+        return None, None
+    parts = value.split()
+    return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else (parts[0], None)
+
+
+def _cell(column: str, value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (phone numbers may start with +)."""
+    if column in TEXT_COLUMNS and isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _as_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _as_json(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def _warnings(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    if "email" not in columns and "phone_number" not in columns:
+        return ["The customers table has no email or phone numbers, so the file has customer ids only; load "
+                "contact details with  segment-agent ingest customers FILE."]
+    if "email" in columns and (missing := sum(1 for row in rows if not row.get("email"))):
+        return [f"{missing:,} of {len(rows):,} customers have no email address."]
+    return []

@@ -1,0 +1,206 @@
+"""``draft_campaign``: evidence -> writer -> validator -> one repair -> template fallback (DESIGN.md §10).
+
+With no model, the template writer drafts everything. With a model, each of its drafts is validated; an
+invalid one goes back once with the list of problems, and if the repair still fails it is replaced by a
+template draft and a warning says why. Nothing invalid is ever returned: the last step re-checks all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from tools.behaviour.customers import AudienceFilter
+from tools.campaigns.brand import BrandSettings, load_brand
+from tools.campaigns.copy_checks import find_avoided, find_discounts, find_placeholders
+from tools.campaigns.copy_evidence import CopyEvidence, build_evidence
+from tools.campaigns.copy_validator import (
+    CopyRules,
+    NameLookup,
+    Offer,
+    describe_violations,
+    parse_offer,
+    validate_draft,
+)
+from tools.campaigns.copywriter import LlmCopywriter, TextWriter
+from tools.campaigns.drafts import Channel, Draft, Goal
+from tools.campaigns.target_group import resolve_target
+from tools.campaigns.template_copywriter import CopyBrief, TemplateCopywriter
+from tools.errors import UserError
+from tools.store.workspace import Workspace
+
+CATALOGUE_LIMIT = 50_000
+NAME_CACHE_LIMIT = 1_000_000
+
+
+class CampaignRequest(BaseModel):
+    """Arguments of ``draft_campaign``: who to write for, on which channel, for which goal."""
+
+    segment: str | None = Field(None, description="Segment id or slug (from segment_overview) to write for.")
+    audience: AudienceFilter | None = Field(None, description="Audience filters, e.g. lifecycle=['lapsing'], "
+                                                              "value_tier=['high']; combine with segment or not.")
+    channel: Channel = Field("email", description="email, sms or push.")
+    goal: Goal = Field("winback", description="winback, welcome, upsell, cross_sell or loyalty.")
+    offer: str | None = Field(None, description="Offer to include, e.g. '15% off', '£10 off', 'free delivery'; "
+                                                "omit for no offer. Must be within the brand's maximum discount.")
+    tone: str | None = Field(None, description="Tone of voice, e.g. warm, playful, premium (default: the brand's).")
+    variants: int = Field(3, ge=1, le=5, description="How many distinct drafts to write (1-5).")
+
+
+@dataclass
+class CampaignResult:
+    """Validated drafts for one audience, the evidence they could use, and any warnings."""
+
+    audience: str
+    customers: int
+    channel: str
+    goal: str
+    offer: str | None
+    writer: str
+    drafts: list[Draft]
+    evidence: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def draft_campaign(workspace_root: Path, request: CampaignRequest, writer: TextWriter | None = None) -> CampaignResult:
+    """Draft campaign copy (email, SMS or push) for a segment or an audience, for a goal.
+
+    Use this for "draft a win-back email for lapsing VIPs" or "write an SMS for segment 2 with 10% off".
+    Drafts rest only on aggregate evidence (the group's top categories and products by lift, its lifecycle
+    and value mix) and the brand rules; every draft passes the channel limits, the brand's maximum discount
+    and words to avoid, and contains no customer data, invented products, prices or placeholders.
+    Each draft lists the facts it used. Without ``writer`` the built-in template copywriter writes them.
+    """
+    brand = load_brand(workspace_root)
+    offer = checked_offer(request.offer, brand)
+    group = resolve_target(workspace_root, request.segment, request.audience)
+    evidence = build_evidence(workspace_root, group, brand, with_pairings=request.goal == "cross_sell")
+    rules = build_rules(workspace_root, evidence, offer)
+    brief = CopyBrief(request.channel, request.goal, offer, request.tone, request.variants)
+    drafts, warnings = write_drafts(evidence, brief, rules, writer, workspace_root)
+    drafts = [draft.with_facts(facts_used(draft, evidence, offer)) for draft in drafts]
+    used = "llm" if any(d.writer == "llm" for d in drafts) else "template"
+    return CampaignResult(group.label, group.size, request.channel, request.goal, request.offer, used, drafts,
+                          evidence.facts(), warnings)
+
+
+def write_drafts(evidence: CopyEvidence, brief: CopyBrief, rules: CopyRules, writer: TextWriter | None = None,
+                 workspace_root: Path | None = None) -> tuple[list[Draft], list[str]]:
+    """The pipeline without database work: model drafts checked, repaired once, else template drafts."""
+    templates = TemplateCopywriter()
+    if writer is None:
+        return templates.write(evidence, brief, rules), []
+    llm = LlmCopywriter(writer, workspace_root)
+    try:
+        proposed = llm.write(evidence, brief)
+    except UserError:
+        raise
+    except Exception as exc:  # any failure of an external model means: fall back, say why
+        return templates.write(evidence, brief, rules), [
+            f"The text-writing model failed ({type(exc).__name__}: {exc}); all drafts come from the template writer."]
+    warnings = [] if proposed else ["The model's reply held no drafts in the expected JSON format; "
+                                    "all drafts come from the template writer."]
+    drafts = []
+    for index in range(brief.variants):
+        draft, warning = _checked_llm_draft(llm, evidence, brief, rules, proposed, index)
+        if draft is None:
+            draft = templates.write_variant(evidence, brief, rules, index)
+            warnings += [warning] if warning and proposed else []
+        drafts.append(draft)
+    return _final_check(drafts, rules), warnings
+
+
+def _checked_llm_draft(llm: LlmCopywriter, evidence: CopyEvidence, brief: CopyBrief, rules: CopyRules,
+                       proposed: list[Draft], index: int) -> tuple[Draft | None, str]:
+    """The model's variant ``index`` if valid as is or after one repair; else None and why."""
+    label = f"Variant {index + 1}"
+    if index >= len(proposed):
+        return None, f"{label}: the model returned only {len(proposed)} drafts; used a template draft."
+    problems = validate_draft(proposed[index], rules)
+    if not problems:
+        return proposed[index], ""
+    try:
+        repaired = llm.repair(evidence, brief, proposed[index], problems)
+    except Exception as exc:  # a failed repair call is handled like a failed repair
+        return None, f"{label}: the model's draft broke the rules ({describe_violations(problems)}) and the " \
+                     f"repair call failed ({type(exc).__name__}); used a template draft."
+    still = validate_draft(repaired, rules)
+    if not still:
+        return replace(repaired, angle=repaired.angle or proposed[index].angle), ""
+    return None, (f"{label}: the model's draft broke the rules ({describe_violations(problems)}) and its repair "
+                  f"still did ({describe_violations(still)}); used a template draft.")
+
+
+def _final_check(drafts: list[Draft], rules: CopyRules) -> list[Draft]:
+    for draft in drafts:
+        problems = validate_draft(draft, rules)
+        if problems:
+            raise AssertionError(f"an invalid {draft.writer} draft reached the output: {describe_violations(problems)}")
+    return drafts
+
+
+def checked_offer(text: str | None, brand: BrandSettings) -> Offer | None:
+    """The requested offer, parsed, refused with a clear sentence when the brand could never send it."""
+    offer = parse_offer(text)
+    if offer is None:
+        return None
+    amounts = [(d.kind, d.value) for d in find_discounts(offer.text)] or [(offer.kind, offer.value)]
+    for kind, value in amounts:
+        limit = brand.max_discount_percent if kind == "percent" else brand.max_discount_amount
+        if kind in {"percent", "amount"} and value > limit:
+            unit = "%" if kind == "percent" else ""
+            key = "max_discount_percent" if kind == "percent" else "max_discount_amount"
+            raise UserError(f"The offer '{offer.text}' is above the brand's maximum discount of {limit:g}{unit}; "
+                            f"offer less, or raise {key} in [brand] of segment-agent.toml.")
+    if avoided := find_avoided(offer.text, brand.avoid_words):
+        raise UserError(f"The offer '{offer.text}' uses '{avoided[0]}', which the brand avoids; reword it.")
+    if find_placeholders(offer.text) or len(offer.text) > 60:
+        raise UserError(f"The offer '{offer.text}' must be short plain text such as '15% off' or 'free delivery'.")
+    return offer
+
+
+def build_rules(workspace_root: Path, evidence: CopyEvidence, offer: Offer | None) -> CopyRules:
+    """Validator rules for this campaign: evidence names and prices, the shop's catalogue, customer names."""
+    with Workspace(workspace_root).connect(read_only=True) as con:
+        catalogue = {str(row[0]) for row in con.execute(
+            "SELECT DISTINCT item FROM (SELECT product_name AS item FROM orders UNION ALL "
+            "SELECT category FROM orders) WHERE item LIKE '% %' LIMIT ?", [CATALOGUE_LIMIT]).fetchall()}
+        has_names = con.execute("SELECT count(name) FROM customers").fetchone()[0] > 0
+    lookup = _customer_name_lookup(workspace_root) if has_names else (lambda candidates: set())
+    return CopyRules(evidence.brand, offer, evidence.names(), evidence.prices(), catalogue, lookup)
+
+
+def _customer_name_lookup(workspace_root: Path) -> NameLookup:
+    """Which candidate phrases are real customers' names. Names are normalised like the validator's n-grams
+    and loaded once on first use (held in memory only for this campaign); huge tables are queried per call."""
+    normalised = "trim(regexp_replace(lower(name), '[^\\pL\\pN]+', ' ', 'g'))"
+    cache: dict[str, frozenset[str] | None] = {}
+
+    def lookup(candidates: set[str]) -> set[str]:
+        if not candidates:
+            return set()
+        if cache.get("names") is not None:
+            return candidates & cache["names"]  # type: ignore[operator]
+        with Workspace(workspace_root).connect(read_only=True) as con:
+            if "names" not in cache:
+                count = con.execute("SELECT count(DISTINCT name) FROM customers").fetchone()[0]
+                cache["names"] = frozenset(row[0] for row in con.execute(
+                    f"SELECT DISTINCT {normalised} FROM customers WHERE name LIKE '% %'").fetchall()) \
+                    if count <= NAME_CACHE_LIMIT else None
+                if cache["names"] is not None:
+                    return candidates & cache["names"]
+            rows = con.execute(f"SELECT DISTINCT {normalised} AS n FROM customers WHERE list_contains(?, {normalised})",
+                               [sorted(candidates)]).fetchall()
+        return {row[0] for row in rows}
+    return lookup
+
+
+def facts_used(draft: Draft, evidence: CopyEvidence, offer: Offer | None) -> list[str]:
+    """The evidence a draft rests on: the audience, each product or category it names, and the offer."""
+    text = draft.all_text()
+    facts = evidence.facts_in(text)
+    if offer and (find_discounts(text) or offer.text.lower() in text.lower()):
+        facts.append(f"offer: {offer.text}")
+    return facts

