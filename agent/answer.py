@@ -1,72 +1,80 @@
-"""The answer contract (DESIGN.md §8): what ``ask --json``, chat, Slack and briefs all consume."""
+"""The answer contract (DESIGN.md §8): what ``ask --json``, every command's ``--json``, chat, Slack and briefs
+consume.
+
+An answer is built from tool results only: each step keeps the tool's typed result, and the step's ``data``
+in JSON is exactly what the matching command prints with ``--json``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
+from tools.jsonable import to_jsonable
 
-@dataclass
-class TableData:
-    """A table for the user (never sent to an LLM)."""
+if TYPE_CHECKING:
+    from tools.results import Table, ToolResult
 
-    title: str
-    columns: list[str]
-    rows: list[list[Any]]
-
-
-@dataclass
-class ToolOutcome:
-    """What one tool call produced.
-
-    ``facts`` are aggregates safe for an LLM and the only numbers an answer may cite; ``summary`` is the
-    deterministic Markdown sentence(s) rendered from them; tables and drafts go straight to the user.
-    """
-
-    facts: dict[str, Any]
-    summary: str
-    tables: list[TableData] = field(default_factory=list)
-    drafts: list[dict[str, Any]] = field(default_factory=list)
-    reproduce: list[str] = field(default_factory=list)
-    rows: int | None = None
-    warnings: list[str] = field(default_factory=list)
+Status = Literal["answered", "refused", "not_understood"]
 
 
 @dataclass
 class Step:
-    """One tool call as shown in the answer: name, validated args, row count."""
+    """One tool call as shown in the answer: name, effective args (defaults included), row count."""
 
     tool: str
     args: dict[str, Any]
-    rows: int | None = None
+    result: ToolResult
+    summary: str
+    reproduce: list[str] = field(default_factory=list)
+    milliseconds: float = 0.0
+
+    @property
+    def rows(self) -> int | None:
+        return self.result.row_count()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tool": self.tool, "args": self.args, "rows": self.rows, "data": self.result.data()}
 
 
 @dataclass
 class Answer:
-    """A complete answer to one question."""
+    """A complete answer to one question (or one command)."""
 
     question: str
     planner: str
     steps: list[Step] = field(default_factory=list)
     answer: str = ""
-    tables: list[TableData] = field(default_factory=list)
-    drafts: list[dict[str, Any]] = field(default_factory=list)
-    reproduce: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    outcomes: list[ToolOutcome] = field(default_factory=list, repr=False)
+    status: Status = "answered"
+
+    def add(self, step: Step) -> None:
+        """Record a tool call and everything it produced."""
+        self.steps.append(step)
+        for warning in step.result.warnings:
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for step in self.steps for table in step.result.tables()]
+
+    @property
+    def drafts(self) -> list[dict[str, Any]]:
+        return [draft for step in self.steps for draft in step.result.draft_texts()]
+
+    @property
+    def reproduce(self) -> list[str]:
+        return list(dict.fromkeys(command for step in self.steps for command in step.reproduce))
+
+    def summaries(self) -> str:
+        """The data-derived Markdown of every step, in order."""
+        return "\n\n".join(step.summary for step in self.steps if step.summary)
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the §8 object (outcomes stay internal)."""
-        payload = asdict(self)
-        payload.pop("outcomes")
-        return payload
-
-    def add(self, step: Step, outcome: ToolOutcome) -> None:
-        """Record a tool call and everything it produced."""
-        step.rows = outcome.rows
-        self.steps.append(step)
-        self.outcomes.append(outcome)
-        self.tables.extend(outcome.tables)
-        self.drafts.extend(outcome.drafts)
-        self.reproduce.extend(command for command in outcome.reproduce if command not in self.reproduce)
-        self.warnings.extend(outcome.warnings)
+        """Exactly the §8 object."""
+        return to_jsonable({
+            "question": self.question, "planner": self.planner, "status": self.status,
+            "steps": [step.to_json() for step in self.steps], "answer": self.answer,
+            "tables": [table.to_json() for table in self.tables], "drafts": self.drafts,
+            "reproduce": self.reproduce, "warnings": self.warnings})

@@ -1,37 +1,47 @@
 """Answer a question: plan (embedded planner or LLM), run the tools, compose an auditable answer.
 
-Numbers in an answer come only from tool outcomes. Every answer is logged to the workspace's
-``ask_log`` (question, planner, steps, answer, warnings) so it can be audited and reproduced.
+Numbers in an answer come only from tool results, and one answer reads one store snapshot (a writer in
+another process committing mid-answer is seen by the next question, never half by this one). Every answer
+is appended to the ask log with the tool calls, the snapshot, what models were sent and replied, and timings.
 """
 
 from __future__ import annotations
 
-import json
+import sqlite3
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from agent.answer import Answer
+from agent.ask_log import AskLog, Transcript
 from agent.planner import Context, Plan, plan
 from agent.planner.vocabulary import ShopVocabulary, load_vocabulary
 from tools.errors import UserError
 
+if TYPE_CHECKING:
+    from agent.runtime import LlmAccess
+    from tools.runtime.shop import Shop
+
 PlannerChoice = Literal["auto", "embedded", "llm"]
+NO_MODEL = ("--planner llm needs a model: set OPENAI_API_KEY or OPENAI_BASE_URL (and SEGMENT_AGENT_MODEL), "
+            "or [llm] in segment-agent.toml.")
 
 
 @dataclass
 class Session:
-    """State kept across questions in one chat (or one ``ask``): vocabulary and follow-up context."""
+    """State kept across questions in one chat (or one ``ask``): the shop, follow-up context, history."""
 
-    workspace: Path
+    shop: Shop
+    llm: LlmAccess | None = None
+    transcript: Transcript = field(default_factory=Transcript)
+    source: str = "cli"
     context: Context = field(default_factory=Context)
     vocabulary: ShopVocabulary | None = None
     history: list[Answer] = field(default_factory=list)
 
     def shop_vocabulary(self) -> ShopVocabulary:
         if self.vocabulary is None:
-            self.vocabulary = load_vocabulary(self.workspace)
+            self.vocabulary = load_vocabulary(self.shop)
         return self.vocabulary
 
     def forget_vocabulary(self) -> None:
@@ -41,27 +51,27 @@ class Session:
 
 def answer_question(session: Session, question: str, planner: PlannerChoice = "auto") -> Answer:
     """Answer ``question`` in ``session``; falls back to the embedded planner if the LLM fails."""
-    from agent.llm_config import load_llm_config
+    if planner == "llm" and session.llm is None:
+        raise UserError(NO_MODEL)
+    use_llm = session.llm is not None and planner in ("auto", "llm")
+    started = time.perf_counter()
+    session.transcript.clear()
+    with session.shop.reading():
+        snapshot = session.shop.store.snapshot_id()
+        answer, warnings = None, []
+        if use_llm:
+            from agent.llm_agent import LlmFailure, answer_with_llm
 
-    config = load_llm_config(session.workspace)
-    use_llm = planner == "llm" or (planner == "auto" and config.is_configured)
-    if planner == "llm" and not config.is_configured:
-        raise UserError("--planner llm needs a model: set OPENAI_API_KEY or OPENAI_BASE_URL (and SEGMENT_AGENT_MODEL), "
-                        "or [llm] in segment-agent.toml.")
-    answer = None
-    warnings: list[str] = []
-    if use_llm:
-        from agent.llm_agent import LlmFailure, answer_with_llm
-
-        try:
-            answer = answer_with_llm(session, question, config)
-        except LlmFailure as failure:
-            warnings.append(f"The language model could not answer ({failure}); answered with the embedded planner.")
-    if answer is None:
-        answer = answer_embedded(session, question)
+            try:
+                answer = answer_with_llm(session, question)
+            except LlmFailure as failure:
+                warnings.append(f"The language model could not answer ({failure}); answered with the embedded "
+                                "planner.")
+        if answer is None:
+            answer = answer_embedded(session, question)
     answer.warnings = warnings + answer.warnings
     session.history.append(answer)
-    _log(session.workspace, answer)
+    _log(session, answer, snapshot, {"total_ms": round((time.perf_counter() - started) * 1000, 1)})
     return answer
 
 
@@ -75,41 +85,33 @@ def answer_embedded(session: Session, question: str) -> Answer:
 
 
 def run_plan(session: Session, question: str, planned: Plan, planner_name: str) -> Answer:
-    """Execute a plan's tool calls in order and compose the answer from their outcomes."""
+    """Execute a plan's tool calls in order and compose the answer from their results."""
     from agent.toolbox import run_tool
 
     answer = Answer(question=question, planner=planner_name)
     if planned.refusal:
         answer.answer = planned.refusal
+        answer.status = "not_understood" if planned.intent is None else "refused"
         return answer
     for call in planned.calls:
         try:
-            step, outcome = run_tool(session.workspace, call.tool, call.args)
+            step = run_tool(session.shop, call.tool, call.args)
         except UserError as exc:
             answer.answer = f"I couldn't run {call.tool}: {exc}"
             answer.warnings.append(str(exc))
+            answer.status = "refused"
             return answer
-        answer.add(step, outcome)
+        answer.add(step)
         if call.tool == "run_segmentation":
             session.forget_vocabulary()
-    answer.answer = "\n\n".join(outcome.summary for outcome in answer.outcomes)
+    answer.answer = answer.summaries()
     return answer
 
 
-def _log(workspace_root: Path, answer: Answer) -> None:
-    """Append the answer to ask_log; a workspace that is busy or missing only loses the log line."""
-    from tools.store.workspace import Workspace
-
-    workspace = Workspace(workspace_root)
-    if not workspace.exists():
-        return
+def _log(session: Session, answer: Answer, snapshot: int, timings: dict[str, float]) -> None:
+    """Append the answer to the ask log; if that fails the answer still stands, with a warning."""
     try:
-        with workspace.transaction() as con:
-            con.execute(
-                "INSERT INTO ask_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM ask_log",
-                [datetime.now(), answer.question, answer.planner,
-                 json.dumps([step.__dict__ for step in answer.steps], default=str), answer.answer,
-                 json.dumps(answer.warnings)],
-            )
-    except UserError:
-        pass
+        AskLog(session.shop.root).append(answer, session.transcript, source=session.source, snapshot=snapshot,
+                                         timings=timings, asked_at=session.shop.now())
+    except (OSError, sqlite3.Error) as exc:
+        answer.warnings.append(f"The ask log could not be written ({exc}); the answer above is unaffected.")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
+import io
 import json
 from pathlib import Path
 
 from agent.answering import Session, answer_question
 from agent.console import out
-from agent.render import render_answer
+from agent.render.terminal import render_answer
 from tools.errors import UserError
 
 HELP = """Ask about your customers in plain words, for example:
@@ -18,10 +18,9 @@ HELP = """Ask about your customers in plain words, for example:
 Commands: /help  /json (last answer as JSON)  /export FILE.csv (last table)  /quit"""
 
 
-def run_chat(workspace: Path, planner: str, input_fn=input) -> None:  # noqa: ANN001 - injectable for tests
+def run_chat(session: Session, planner: str, input_fn=input) -> None:  # noqa: ANN001 - injectable for tests
     """Read questions until /quit, EOF or Ctrl-C; each answer may build on the previous one."""
     console = out()
-    session = Session(workspace)
     console.print("[bold]segment-agent chat[/bold] — /help for examples, /quit to leave.")
     while True:
         try:
@@ -38,7 +37,7 @@ def run_chat(workspace: Path, planner: str, input_fn=input) -> None:  # noqa: AN
         try:
             answer = answer_question(session, line, planner)  # type: ignore[arg-type]
         except UserError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            console.print(f"error: {exc}", markup=False, style="red")
             continue
         except KeyboardInterrupt:
             console.print("\n(interrupted)")
@@ -60,23 +59,26 @@ def _command(line: str, session: Session, console) -> str | None:  # noqa: ANN00
         with_table = next((answer for answer in reversed(session.history) if answer.tables), None)
         _export(with_table, argument.strip(), console)
     else:
-        console.print(f"Unknown command {name}; try /help.")
+        console.print(f"Unknown command {name}; try /help.", markup=False)
     return None
 
 
 def _export(last, path_text: str, console) -> None:  # noqa: ANN001
+    from agent.render.delimited import write_csv
+    from tools.campaigns.audience_export import write_atomically
+
     if last is None or not last.tables:
         console.print("No answer with a table yet; ask for customers first.")
         return
     path = Path(path_text or "audience.csv")
     if path.exists():
-        console.print(f"{path} exists; choose another file name (nothing was overwritten).")
+        console.print(f"{path} exists; choose another file name (nothing was overwritten).", markup=False)
         return
-    table = last.tables[0]
-    temporary = path.with_suffix(path.suffix + ".part")
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(table.columns)
-        writer.writerows(table.rows)
-    temporary.replace(path)
-    console.print(f"Saved {len(table.rows):,} rows to {path}")
+    buffer = io.StringIO()
+    write_csv(last.tables[0], buffer)
+    try:
+        write_atomically(path, buffer.getvalue())
+    except UserError as exc:
+        console.print(str(exc), markup=False)
+        return
+    console.print(f"Saved {len(last.tables[0].rows):,} rows to {path}", markup=False)

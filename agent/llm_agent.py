@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from agent.answer import Answer
 from agent.grounding import ungrounded_numbers
 from agent.llm_config import LlmConfig
-from agent.prompts import load_prompt
+from agent.prompts import system_prompt
 from tools.errors import UserError
 
 if TYPE_CHECKING:
@@ -39,30 +39,33 @@ def build_chat_model(config: LlmConfig, model_name: str | None = None) -> BaseCh
                       temperature=0)
 
 
-def answer_with_llm(session: Session, question: str, config: LlmConfig,
-                    model: BaseChatModel | None = None) -> Answer:
+def answer_with_llm(session: Session, question: str) -> Answer:
     """Let the model plan tool calls; return the answer or raise :class:`LlmFailure`."""
     from langchain.agents import create_agent
     from langchain_core.messages import HumanMessage
 
-    answer = Answer(question=question, planner=config.label)
+    access = session.llm
+    if access is None:
+        raise LlmFailure("no model is configured")
+    answer = Answer(question=question, planner=access.label)
     tools = [_langchain_tool(spec, session, answer) for spec in _specs().values()]
-    agent = create_agent(model or build_chat_model(config), tools, system_prompt=load_prompt("agent_system.md"),
-                         middleware=_middleware(config))
     try:
+        agent = create_agent(access.model(), tools, system_prompt=system_prompt(),
+                             middleware=_middleware(access.config))
         result = agent.invoke({"messages": [HumanMessage(_with_context(session, question))]})
     except Exception as exc:  # any provider/transport/parsing error means: fall back
         raise LlmFailure(_short(exc)) from exc
+    session.transcript.model_messages.extend(_messages(result))
     if not answer.steps:
         raise LlmFailure("the model called no tool")
     final = _final_text(result)
-    facts = [outcome.facts for outcome in answer.outcomes]
-    summaries = [outcome.summary for outcome in answer.outcomes]
+    facts = [step.result.facts() for step in answer.steps]
+    summaries = [step.summary for step in answer.steps]
     bad = ungrounded_numbers(final, facts, [question, *summaries]) if final else [0.0]
     if not final or bad:
         reason = "it wrote no summary" if not final else f"its summary stated numbers no tool produced ({bad[:3]})"
         answer.warnings.append(f"The model's wording was replaced by the data-derived summary because {reason}.")
-        final = "\n\n".join(summaries)
+        final = answer.summaries()
     answer.answer = final
     _remember(session, answer)
     return answer
@@ -71,23 +74,25 @@ def answer_with_llm(session: Session, question: str, config: LlmConfig,
 def _specs() -> dict[str, Any]:
     from agent.toolbox import registry
 
-    return registry()
+    return registry(for_agent=True)
 
 
 def _langchain_tool(spec: Any, session: Session, answer: Answer) -> Any:
-    """Wrap a ToolSpec: validate, run, record the outcome for the user, return only facts to the model."""
+    """Wrap a ToolSpec: validate, run, record the result for the user, return only facts to the model."""
     from langchain_core.tools import StructuredTool, ToolException
 
     from agent.toolbox import run_tool
 
     def call(**kwargs: Any) -> str:
         try:
-            step, outcome = run_tool(session.workspace, spec.name, kwargs)
+            step = run_tool(session.shop, spec.name, kwargs)
         except UserError as exc:
             raise ToolException(str(exc)) from exc
-        answer.add(step, outcome)
-        return json.dumps({"facts": outcome.facts, "summary": outcome.summary,
-                           "note": "Customer rows and drafts were shown to the user directly."}, default=str)
+        answer.add(step)
+        sent = {"tool": spec.name, "facts": step.result.facts(), "summary": step.summary,
+                "note": "Customer rows and drafts were shown to the user directly."}
+        session.transcript.facts_sent.append(sent)
+        return json.dumps(sent, default=str)
 
     return StructuredTool.from_function(func=call, name=spec.name, description=spec.description,
                                         args_schema=spec.args_model, handle_tool_error=True)
@@ -120,6 +125,17 @@ def _with_context(session: Session, question: str) -> str:
     previous = session.history[-1]
     steps = "; ".join(f"{step.tool}({json.dumps(step.args)})" for step in previous.steps) or "none"
     return f"Previous question: {previous.question}\nPrevious tool calls: {steps}\n\nQuestion: {question}"
+
+
+def _messages(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conversation as plain records for the ask log: role, text, tool calls."""
+    records = []
+    for message in result.get("messages", []):
+        record: dict[str, Any] = {"role": getattr(message, "type", "?"), "content": message.content}
+        if getattr(message, "tool_calls", None):
+            record["tool_calls"] = [{"name": c.get("name"), "args": c.get("args")} for c in message.tool_calls]
+        records.append(record)
+    return records
 
 
 def _final_text(result: dict[str, Any]) -> str:

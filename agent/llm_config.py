@@ -5,11 +5,11 @@ No API key is ever required: with nothing configured the embedded planner answer
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tools.settings import load_section
+if TYPE_CHECKING:
+    from tools.runtime.settings import Settings
 
 LLM_DEFAULTS: dict[str, object] = {
     "model": "",
@@ -45,12 +45,13 @@ class LlmConfig:
         return f"llm:{self.model}"
 
 
-def load_llm_config(workspace_root: Path) -> LlmConfig:
-    """Env (OPENAI_API_KEY, OPENAI_BASE_URL, SEGMENT_AGENT_MODEL) overrides the config file."""
-    section = load_section(workspace_root, "llm", LLM_DEFAULTS)
-    base_url = os.environ.get("OPENAI_BASE_URL") or str(section["base_url"]) or None
-    api_key = os.environ.get(str(section["api_key_env"])) or None
-    model = os.environ.get("SEGMENT_AGENT_MODEL") or str(section["model"]) or (
+def load_llm_config(settings: Settings) -> LlmConfig:
+    """Env (OPENAI_API_KEY, OPENAI_BASE_URL, SEGMENT_AGENT_MODEL) overrides ``[llm]`` of the config file."""
+    section = settings.section("llm", LLM_DEFAULTS)
+    env = settings.env
+    base_url = env.get("OPENAI_BASE_URL") or str(section["base_url"]) or None
+    api_key = env.get(str(section["api_key_env"])) or None
+    model = env.get("SEGMENT_AGENT_MODEL") or str(section["model"]) or (
         DEFAULT_OPENAI_MODEL if api_key and not base_url else "local-model")
     return LlmConfig(model, base_url, api_key, float(section["timeout_seconds"]), int(section["max_retries"]),
                      str(section["fallback_model"]) or None, int(section["max_tool_calls"]))

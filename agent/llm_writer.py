@@ -1,30 +1,28 @@
-"""The configured chat model as the tools' one-method ``TextWriter`` (or None: template copywriter)."""
+"""The configured chat model as the tools' one-method ``TextWriter`` (the copywriter's model)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 
 class ChatModelWriter:
-    """Adapts a LangChain chat model to :class:`tools.campaigns.copywriter.TextWriter`."""
+    """Adapts a LangChain chat model to :class:`tools.campaigns.copywriter.TextWriter`.
 
-    def __init__(self, model: Any) -> None:
-        self.model = model
+    The model is built on first use (``model_factory``), so commands that never draft copy never import
+    LangChain; every prompt and reply is handed to ``record`` for the ask log.
+    """
+
+    def __init__(self, model_factory: Callable[[], Any], record: Callable[[str, str], None] | None = None) -> None:
+        self._factory = model_factory
+        self._model: Any = None
+        self.record = record or (lambda _prompt, _reply: None)
 
     def complete(self, prompt: str) -> str:
-        content = self.model.invoke(prompt).content
-        return content if isinstance(content, str) else "".join(
+        if self._model is None:
+            self._model = self._factory()
+        content = self._model.invoke(prompt).content
+        reply = content if isinstance(content, str) else "".join(
             part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-
-
-def configured_writer(workspace: Path) -> ChatModelWriter | None:
-    """A writer over the configured model, or None when no model is set up."""
-    from agent.llm_config import load_llm_config
-
-    config = load_llm_config(workspace)
-    if not config.is_configured:
-        return None
-    from agent.llm_agent import build_chat_model
-
-    return ChatModelWriter(build_chat_model(config))
+        self.record(prompt, reply)
+        return reply

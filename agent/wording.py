@@ -5,7 +5,6 @@ They format numbers that tools computed; they never compute new ones.
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,11 +30,11 @@ AUDIENCE_OPTIONS = {
     "segment": "--segment", "category": "--category", "country": "--country",
     "min_days_since_order": "--min-days-since-order", "max_days_since_order": "--max-days-since-order",
     "min_orders": "--min-orders", "max_orders": "--max-orders", "min_spend": "--min-spend",
-    "max_spend": "--max-spend", "sort_by": "--sort", "limit": "--limit",
+    "max_spend": "--max-spend",
 }
 
 
-def audience_options(filters: AudienceFilter, include_limit: bool = True) -> list[str]:
+def audience_options(filters: AudienceFilter) -> list[str]:
     """CLI options that select the same audience as ``filters``."""
     parts: list[str] = []
     if filters.lifecycle:
@@ -44,11 +43,6 @@ def audience_options(filters: AudienceFilter, include_limit: bool = True) -> lis
         parts += ["--value", ",".join(filters.value_tier)]
     for field_name, option in AUDIENCE_OPTIONS.items():
         value: Any = getattr(filters, field_name)
-        if value is not None and (include_limit or field_name != "limit"):
-            parts += [option, str(value)]
+        if value is not None:
+            parts += [option, str(value).removesuffix(".0") if isinstance(value, float) else str(value)]
     return parts
-
-
-def audience_command(command: str, filters: AudienceFilter, extra: list[str] | None = None) -> str:
-    """A shell command that reproduces a tool call on an audience."""
-    return shlex.join(["segment-agent", command, *audience_options(filters), *(extra or [])])

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tools.ingest.load import ingest_file
+from tools.runtime.shop import Shop
 
 _SHARED: dict[str, Path] = {}
 
@@ -38,8 +39,9 @@ def build_shop(root: Path) -> Path:
                              "unit_price", "currency"], _orders())
     _write(files["customers"], ["customer_id", "name", "email", "phone", "country"], _customers())
     _write(files["texts"], ["customer_id", "text", "source"], _texts())
-    for table, path in files.items():
-        ingest_file(workspace, table, path)
+    with Shop(workspace, create=True) as shop:
+        for table, path in files.items():
+            ingest_file(shop, table, path)
     return workspace
 
 
@@ -47,12 +49,9 @@ def shared_shop() -> Path:
     """One built shop (features included) per test process, for tests that only read it: building and
     scoring a shop takes seconds, reading it milliseconds. Tests that change a shop build their own."""
     if "ws" not in _SHARED:
-        from tools.behaviour.feature_store import ensure_features
-
         root = Path(tempfile.mkdtemp(prefix="campaign-shop-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         _SHARED["ws"] = build_shop(root)
-        ensure_features(_SHARED["ws"])
     return _SHARED["ws"]
 
 

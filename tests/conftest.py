@@ -113,11 +113,13 @@ def planted_persona(customer_id: str) -> str:
 
 
 def ingest_shop(workspace: Path, paths: dict[str, Path], mode: str = "auto") -> None:
-    """Load the written CSVs into ``workspace``."""
+    """Load the written CSVs into ``workspace`` (features are computed by the orders ingest)."""
     from tools.ingest.load import ingest_file
+    from tools.runtime.shop import Shop
 
-    for table, path in paths.items():
-        ingest_file(workspace, table, path, mode=mode)
+    with Shop(workspace, create=True) as shop:
+        for table, path in paths.items():
+            ingest_file(shop, table, path, mode=mode)
 
 
 @pytest.fixture
@@ -149,13 +151,9 @@ def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Its config sets short LLM timeouts so fallback tests are quick; with no OPENAI_* env vars set no model is
     configured, so the embedded planner answers.
     """
-    from tools.behaviour.feature_store import refresh_features
-    from tools.ingest.load import ingest_file
     from tools.ingest.sample_shop import sample_files
 
     root = tmp_path_factory.mktemp("sample") / "ws"
-    for table, path in sample_files().items():
-        ingest_file(root, table, path)
-    refresh_features(root)
+    ingest_shop(root, sample_files())
     (root / "segment-agent.toml").write_text("[llm]\ntimeout_seconds = 2.0\nmax_retries = 0\n")
     return root

@@ -90,32 +90,41 @@ def sentences(message: str) -> list[str]:
     return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", message) if part]
 
 
-def workspace_snapshot(workspace: Path) -> dict | None:
-    """Row counts, amount total and the whole ingest log, or None when there is no database at all."""
-    import duckdb
+def open_shop(workspace: Path, create: bool = False, **providers: Any) -> Any:
+    """A Shop on ``workspace`` with the given providers (encoder=…, writer=…), as a command would open it."""
+    from tools.runtime.shop import Providers, Shop
 
-    db = workspace / "shop.duckdb"
-    if not db.exists():
+    return Shop(workspace, providers=Providers(**providers), create=create)
+
+
+def workspace_snapshot(workspace: Path) -> dict | None:
+    """Row counts, amount total and the whole ingest log, or None when there is no store at all."""
+    from tools.store.store import Store, store_exists
+
+    if not store_exists(workspace):
         return None
-    con = duckdb.connect(str(db), read_only=True)
+    store = Store(workspace)
     try:
-        snapshot: dict = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in ("orders", "customers", "texts")
-        }
-        snapshot["amount"] = con.execute("SELECT round(sum(amount), 2) FROM orders").fetchone()[0]
-        snapshot["ingest_log"] = con.execute("SELECT * EXCLUDE (started_at) FROM ingest_log ORDER BY id").fetchall()
+        with store.reading() as con:
+            snapshot: dict = {
+                name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                for name in ("orders", "customers", "texts")
+            }
+            snapshot["amount"] = con.execute("SELECT round(sum(amount), 2) FROM orders").fetchone()[0]
+            snapshot["ingest_log"] = con.execute(
+                "SELECT * EXCLUDE (started_at) FROM ingest_log ORDER BY id").fetchall()
         return snapshot
     finally:
-        con.close()
+        store.close()
 
 
 def query(workspace: Path, sql: str) -> list[tuple]:
-    """Run a read-only query on the workspace database."""
-    import duckdb
+    """Run a read-only query on the workspace store."""
+    from tools.store.store import Store
 
-    con = duckdb.connect(str(workspace / "shop.duckdb"), read_only=True)
+    store = Store(workspace)
     try:
-        return con.execute(sql).fetchall()
+        with store.reading() as con:
+            return con.execute(sql).fetchall()
     finally:
-        con.close()
+        store.close()

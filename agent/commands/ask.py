@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.console import out, print_json
+from agent.console import err, out, print_json
+
+if TYPE_CHECKING:
+    from agent.answering import Session
 
 
 class PlannerOption(StrEnum):
@@ -17,7 +20,7 @@ class PlannerOption(StrEnum):
 
 
 PlannerOpt = Annotated[PlannerOption, typer.Option(
-    "--planner", help="auto (LLM if configured, else embedded), embedded (no LLM), or llm.")]
+    "--planner", help="auto (LLM if configured, else embedded), embedded (no LLM at all), or llm.")]
 
 
 def ask(
@@ -27,16 +30,14 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer object (DESIGN.md §8) as JSON.")] = False,
 ) -> None:
     """Ask one question about your customers; prints the answer, tables, drafts and the steps taken."""
-    from agent.answering import Session, answer_question
-    from agent.render import render_answer
-    from tools.store.workspace import Workspace
+    from agent.answering import answer_question
+    from agent.render.terminal import render_answer
 
-    Workspace.open_existing(ctx.obj.workspace)
-    answer = answer_question(Session(ctx.obj.workspace), question, planner.value)
+    answer = answer_question(open_session(ctx, planner), question, planner.value)
     if as_json:
         print_json(answer.to_json())
     else:
-        render_answer(answer, out())
+        render_answer(answer, out(), err())
 
 
 def chat(ctx: typer.Context, planner: PlannerOpt = PlannerOption.auto) -> None:
@@ -45,7 +46,17 @@ def chat(ctx: typer.Context, planner: PlannerOpt = PlannerOption.auto) -> None:
     Commands: /help, /json (show the last answer as JSON), /export FILE (save the last table as CSV), /quit.
     """
     from agent.chat_loop import run_chat
-    from tools.store.workspace import Workspace
 
-    Workspace.open_existing(ctx.obj.workspace)
-    run_chat(ctx.obj.workspace, planner.value)
+    run_chat(open_session(ctx, planner, source="chat"), planner.value)
+
+
+def open_session(ctx: typer.Context, planner: PlannerOption, source: str = "cli") -> Session:
+    """A session on the command's shop; ``--planner embedded`` keeps every model out, copywriter included."""
+    from agent.answering import Session
+
+    runtime = ctx.obj
+    use_llm = planner is not PlannerOption.embedded
+    shop = runtime.shop(use_llm=use_llm)
+    if not shop.exists():
+        shop.store.connection()  # raises the "no workspace" message
+    return Session(shop, runtime.llm if use_llm else None, runtime.transcript, source)

@@ -1,14 +1,18 @@
 """What the planner knows about this shop: countries, categories, segments, and customer ids.
 
 Loaded once per session from the workspace, so slot filling can match "germany" to the data's
-"Germany" and "the runners" to the segment whose name or terms mention running.
+"Germany" and "the runners" to the segment whose name or terms mention running. Customer ids are not
+loaded: a candidate token from the question is looked up in the store when the planner asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tools.runtime.shop import Shop
 
 
 @dataclass(frozen=True)
@@ -31,38 +35,33 @@ class ShopVocabulary:
     customer_lookup: Callable[[str], str | None] = lambda _candidate: None
 
 
-def load_vocabulary(workspace_root: Path) -> ShopVocabulary:
-    """Read countries, categories, segments and a customer-id lookup from the workspace."""
-    from tools.store.workspace import Workspace
-
-    workspace = Workspace(workspace_root)
-    if not workspace.exists():
+def load_vocabulary(shop: Shop) -> ShopVocabulary:
+    """Read countries, categories and segments from the workspace, plus a customer-id lookup into it."""
+    if not shop.exists():
         return ShopVocabulary()
-    with workspace.connect(read_only=True) as con:
+    with shop.reading() as con:
         countries = _distinct(con, "SELECT DISTINCT country FROM orders WHERE country IS NOT NULL "
                                    "UNION SELECT DISTINCT country FROM customers WHERE country IS NOT NULL")
         categories = _distinct(con, "SELECT DISTINCT category FROM orders WHERE category IS NOT NULL")
-        ids = {row[0] for row in con.execute("SELECT DISTINCT customer_id FROM orders").fetchall()}
-    segments = _segments(workspace_root)
-    return ShopVocabulary(countries, categories, segments, lambda candidate: _lookup(ids, candidate))
+    return ShopVocabulary(countries, categories, _segments(shop), lambda candidate: _lookup(shop, candidate))
 
 
 def _distinct(con: object, sql: str) -> list[str]:
     return sorted(str(row[0]) for row in con.execute(sql).fetchall())  # type: ignore[attr-defined]
 
 
-def _lookup(ids: set[str], candidate: str) -> str | None:
-    for variant in (candidate, candidate.upper(), candidate.removesuffix(".0")):
-        if variant in ids:
-            return variant
-    return None
+def _lookup(shop: Shop, candidate: str) -> str | None:
+    """The customer id ``candidate`` names (as written, upper-cased, or without a trailing .0), if any."""
+    variants = list(dict.fromkeys((candidate, candidate.upper(), candidate.removesuffix(".0"))))
+    with shop.reading() as con:
+        found = {row[0] for row in con.execute(
+            "SELECT DISTINCT customer_id FROM orders WHERE customer_id IN (SELECT unnest(?))", [variants]).fetchall()}
+    return next((variant for variant in variants if variant in found), None)
 
 
-def _segments(workspace_root: Path) -> list[SegmentRef]:
+def _segments(shop: Shop) -> list[SegmentRef]:
     """Current segments with their describing words (name, slug, terms, top categories)."""
-    try:
-        from tools.segments.reading import segment_vocabulary
-    except ImportError:
-        return []
+    from tools.segments.reading import segment_vocabulary
+
     return [SegmentRef(int(s["id"]), str(s["slug"]), str(s["name"]), tuple(s.get("words", ())))
-            for s in segment_vocabulary(workspace_root)]
+            for s in segment_vocabulary(shop)]

@@ -3,33 +3,31 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tools.jsonable import to_plain
-from tools.store.workspace import Workspace, registered
+
+if TYPE_CHECKING:
+    import duckdb
+
+MIX_COLUMNS = ("lifecycle", "value_tier", "country")
 
 
-def summarise_audience(workspace_root: Path, customer_ids: list[str]) -> dict[str, Any]:
-    """Count, revenue and its share of the base, medians, and the lifecycle/value/country mix."""
-    import pandas as pd
-
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        with registered(con, "audience", pd.DataFrame({"customer_id": list(customer_ids)}, dtype=object)):
-            stats = con.execute(
-                """SELECT count(*), sum(monetary),
-                          sum(monetary) / (SELECT nullif(sum(monetary), 0) FROM customer_features),
-                          median(recency_days), median(frequency), median(p_alive), sum(predicted_value_12m)
-                   FROM customer_features JOIN audience USING (customer_id)""").fetchone()
-            mixes = {column: dict(con.execute(
-                f"SELECT {column}, count(*) FROM customer_features JOIN audience USING (customer_id) "
-                f"WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall())
-                for column in ("lifecycle", "value_tier", "country")}
-            if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_segments'"
-                           ).fetchone()[0]:
-                mixes["segment"] = {f"{sid} · {name}": count for sid, name, count in con.execute(
-                    "SELECT segment_id, segment_name, count(*) FROM current_segments JOIN audience USING (customer_id) "
-                    "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 5").fetchall()}
+def summarise_audience(con: duckdb.DuckDBPyConnection, audience: str, with_segments: bool) -> dict[str, Any]:
+    """Count, revenue and its share of the base, medians, and the lifecycle/value/country (/segment) mix of
+    the customers in table ``audience``."""
+    stats = con.execute(
+        f"""SELECT count(*), sum(monetary),
+                   sum(monetary) / (SELECT nullif(sum(monetary), 0) FROM customer_features),
+                   median(recency_days), median(frequency), median(p_alive), sum(predicted_value_12m)
+            FROM customer_features JOIN {audience} USING (customer_id)""").fetchone()
+    mixes = {column: dict(con.execute(
+        f"SELECT {column}, count(*) FROM customer_features JOIN {audience} USING (customer_id) "
+        f"WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall()) for column in MIX_COLUMNS}
+    if with_segments:
+        mixes["segment"] = {f"{sid} · {name}": count for sid, name, count in con.execute(
+            f"SELECT segment_id, segment_name, count(*) FROM current_segments JOIN {audience} USING (customer_id) "
+            "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 5").fetchall()}
     keys = ("customers", "net_revenue", "share_of_revenue", "median_days_since_order", "median_orders",
             "median_p_alive", "predicted_value_12m")
     summary = {key: to_plain(value, 4 if key.startswith("share") else 2) for key, value in zip(keys, stats,
@@ -38,12 +36,10 @@ def summarise_audience(workspace_root: Path, customer_ids: list[str]) -> dict[st
     return summary
 
 
-def rule_thresholds(workspace_root: Path) -> dict[str, Any]:
-    """The lifecycle and value rules in force, plus the revenue cut-offs they imply in this shop."""
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        run = json.loads(con.execute("SELECT run FROM feature_runs").fetchone()[0])
-        cutoffs = dict(con.execute(
-            "SELECT value_tier, min(monetary) FROM customer_features GROUP BY 1").fetchall())
+def rule_thresholds(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The lifecycle and value rules the stored features used, plus the revenue cut-offs they imply here."""
+    run = json.loads(con.execute("SELECT run FROM feature_runs").fetchone()[0])
+    cutoffs = dict(con.execute("SELECT value_tier, min(monetary) FROM customer_features GROUP BY 1").fetchall())
     return {
         "as_of": run["as_of"],
         "lifecycle_rules": run["rules"]["lifecycle"],

@@ -1,37 +1,64 @@
 """Find customers by lifecycle, value, segment and behaviour: the audience behind most questions.
 
-``AudienceFilter`` is the one argument schema for "which customers": the CLI options, the agent's
-``find_customers`` tool, campaign audiences and exports all use it, so they can never disagree.
+``AudienceFilter`` is the one schema for "which customers": the CLI options, the agent's tools, campaign
+audiences and exports all use it, so they can never disagree. An audience stays inside the store as a
+temporary table of customer ids (:func:`audience_table`); tools join it rather than passing id lists.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from tools.behaviour.audience_stats import rule_thresholds, summarise_audience
+from tools.behaviour.feature_store import require_features
+from tools.concepts import LifecycleStage, ValueTier
 from tools.errors import UserError
 from tools.jsonable import to_plain
+from tools.results import Column, Kind, Table, ToolResult
 
 if TYPE_CHECKING:
     import duckdb
 
-SortKey = Literal["recency_days", "frequency", "monetary", "p_alive", "expected_orders_90d",
-                  "predicted_value_12m", "days_overdue", "customer_id"]
-SORT_DESCENDING = {"frequency", "monetary", "p_alive", "expected_orders_90d", "predicted_value_12m",
-                   "days_overdue", "recency_days"}
-OUTPUT_COLUMNS = ["customer_id", "lifecycle", "value_tier", "recency_days", "frequency", "monetary", "p_alive",
-                  "expected_orders_90d", "predicted_value_12m", "country"]
+    from tools.runtime.shop import Shop
+
+
+class CustomerSort(StrEnum):
+    """What a customer list can be sorted by (highest first, except customer_id)."""
+
+    PREDICTED_VALUE = "predicted_value_12m"
+    RECENCY = "recency_days"
+    FREQUENCY = "frequency"
+    MONETARY = "monetary"
+    P_ALIVE = "p_alive"
+    EXPECTED_ORDERS = "expected_orders_90d"
+    DAYS_OVERDUE = "days_overdue"
+    CUSTOMER_ID = "customer_id"
+
+
+DEFAULT_LIMIT = 1000
+OUTPUT_COLUMNS = [
+    Column("customer_id", Kind.ID, "customer"), Column("lifecycle"), Column("value_tier", label="value"),
+    Column("recency_days", Kind.DAYS, "days since order"), Column("frequency", Kind.COUNT, "orders"),
+    Column("monetary", Kind.MONEY, "net revenue"), Column("p_alive", Kind.PROBABILITY, "P(alive)"),
+    Column("expected_orders_90d", Kind.NUMBER, "exp. orders 90d"),
+    Column("predicted_value_12m", Kind.MONEY, "pred. value 12m"), Column("country")]
+SEGMENT_COLUMNS = [Column("segment_id", Kind.ID, "seg"), Column("segment_name", label="segment")]
+_audience_numbers = itertools.count(1)
 
 
 class AudienceFilter(BaseModel):
     """Which customers to select. Every field is optional; empty lists and None mean "any"."""
 
-    lifecycle: list[Literal["new", "active", "lapsing", "lapsed"]] = Field(
+    lifecycle: list[LifecycleStage] = Field(
         default_factory=list, description="Lifecycle stages to include: new, active, lapsing, lapsed.")
-    value_tier: list[Literal["high", "mid", "low"]] = Field(
+    value_tier: list[ValueTier] = Field(
         default_factory=list, description="Value tiers to include: high (top 20% by revenue), mid, low.")
     segment: str | None = Field(None, description="Segment id or slug from segment_overview.")
     category: str | None = Field(None, description="Only customers who bought from this product category.")
@@ -42,13 +69,19 @@ class AudienceFilter(BaseModel):
     max_orders: int | None = Field(None, ge=0, description="At most this many orders.")
     min_spend: float | None = Field(None, description="Net revenue at least this much.")
     max_spend: float | None = Field(None, description="Net revenue at most this much.")
-    sort_by: SortKey | None = Field(None, description="Sort key; default: predicted 12-month value, highest first.")
-    limit: int | None = Field(None, ge=1, description="Return at most this many rows (all matches are counted).")
 
     @field_validator("lifecycle", "value_tier", mode="before")
     @classmethod
     def _single_value_is_a_list(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    def is_everyone(self) -> bool:
+        """True when no filter is set."""
+        return self.who() == AudienceFilter()
+
+    def who(self) -> AudienceFilter:
+        """Only the audience fields (drops sorting and limits of a :class:`CustomerQuery`)."""
+        return AudienceFilter(**{name: getattr(self, name) for name in AudienceFilter.model_fields})
 
     def describe(self) -> str:
         """Plain-words description, e.g. "lapsing high-value customers in Germany"."""
@@ -75,50 +108,107 @@ class AudienceFilter(BaseModel):
         return " ".join([text, *extras]) if extras else text
 
 
+class CustomerQuery(AudienceFilter):
+    """Arguments of ``find_customers``: an audience, how to sort it, and how many rows to return."""
+
+    sort_by: CustomerSort = Field(CustomerSort.PREDICTED_VALUE, description="Sort key, highest first; default: "
+                                  "predicted 12-month value.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=1_000_000,
+                       description="Return at most this many rows (all matches are counted).")
+
+
 @dataclass
-class CustomerList:
-    """Matching customers: table rows for people, all ids for campaigns and exports."""
+class CustomerList(ToolResult):
+    """Matching customers: the first rows for people, aggregates and rules for everyone (a model included)."""
 
     description: str
+    as_of: str
+    total: int
     columns: list[str]
     rows: list[list[Any]]
-    total: int
-    customer_ids: list[str] = field(default_factory=list)
-    as_of: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def facts(self) -> dict[str, Any]:
+        return {"audience": self.description, "as_of": self.as_of, "count": self.total, **self.stats,
+                "rules": self.rules}
+
+    def tables(self) -> list[Table]:
+        by_name = {column.name: column for column in OUTPUT_COLUMNS + SEGMENT_COLUMNS}
+        shown = f" (first {len(self.rows):,})" if len(self.rows) < self.total else ""
+        return [Table(f"{self.total:,} {self.description}{shown}", [by_name[name] for name in self.columns],
+                      self.rows, self.total)]
+
+    def row_count(self) -> int:
+        return self.total
 
 
-def find_customers(workspace_root: Path, filters: AudienceFilter) -> CustomerList:
-    """Customers matching ``filters``, sorted, with the total count before ``limit``."""
-    from tools.behaviour.feature_store import ensure_features
-    from tools.store.workspace import Workspace
-
-    ensure_features(workspace_root)
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        has_segments = _has_table(con, "current_segments")
-        if filters.segment is not None and not has_segments:
-            raise UserError("No segments yet: run  segment-agent segment  first, then filter by --segment.")
-        where, params = _where(con, filters, has_segments)
-        columns = OUTPUT_COLUMNS + (["segment_id", "segment_name"] if has_segments else [])
-        select = ", ".join(f"f.{c}" if c not in {"segment_id", "segment_name"} else f"s.{c}" for c in columns)
+def find_customers(shop: Shop, query: CustomerQuery) -> CustomerList:
+    """Customers matching the query, sorted, with the total count and the audience's aggregates."""
+    warnings = require_features(shop)
+    with shop.reading() as con, audience_table(shop, query) as audience:
+        has_segments = segments_exist(con)
+        columns = OUTPUT_COLUMNS + (SEGMENT_COLUMNS if has_segments else [])
+        select = ", ".join(f"s.{c.name}" if c in SEGMENT_COLUMNS else f"f.{c.name}" for c in columns)
         join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else ""
-        frame = con.execute(
-            f"SELECT {select} FROM customer_features f {join} WHERE {where} ORDER BY {_order(filters)}", params
-        ).df()
-        as_of = con.execute("SELECT max(as_of) FROM customer_features").fetchone()[0]
-    ids = frame["customer_id"].tolist()
-    shown = frame.head(filters.limit) if filters.limit else frame
-    rows = [[to_plain(value) for value in row] for row in shown.itertuples(index=False)]
-    return CustomerList(filters.describe(), columns, rows, len(frame), ids, str(as_of)[:10])
+        direction = "ASC" if query.sort_by is CustomerSort.CUSTOMER_ID else "DESC"
+        rows = con.execute(
+            f"SELECT {select} FROM {audience.name} a JOIN customer_features f USING (customer_id) {join} "
+            f"ORDER BY f.{query.sort_by.value} {direction} NULLS LAST, f.customer_id LIMIT ?", [query.limit]
+        ).fetchall()
+        stats = summarise_audience(con, audience.name, has_segments)
+        rules = rule_thresholds(con)
+    plain = [[to_plain(value) for value in row] for row in rows]
+    return CustomerList(query.describe(), audience.as_of, audience.size, [c.name for c in columns], plain, stats,
+                        rules, query.model_dump(mode="json", exclude_none=True), warnings)
 
 
-def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter, has_segments: bool) -> tuple[str, list]:
+@dataclass(frozen=True)
+class AudienceTable:
+    """A temporary table of the audience's customer ids inside the store's connection."""
+
+    name: str
+    size: int
+    base: int
+    as_of: str
+
+    @property
+    def share(self) -> float:
+        return self.size / self.base if self.base else 0.0
+
+
+@contextmanager
+def audience_table(shop: Shop, filters: AudienceFilter) -> Iterator[AudienceTable]:
+    """Materialise ``filters`` as a temp table of customer ids for the block (inside one read)."""
+    name = f"audience_{next(_audience_numbers)}"
+    with shop.reading() as con:
+        where, params = _where(con, filters)
+        join = "LEFT JOIN current_segments s USING (customer_id)" if filters.segment is not None else ""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT f.customer_id FROM customer_features f "
+                    f"{join} WHERE {where}", params)
+        try:
+            size, base, as_of = con.execute(
+                f"SELECT (SELECT count(*) FROM {name}), count(*), max(as_of) FROM customer_features").fetchone()
+            yield AudienceTable(name, int(size), int(base), str(as_of)[:10])
+        finally:
+            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def segments_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    """True once a segmentation has been stored."""
+    return bool(con.execute("SELECT count(*) FROM segment_runs").fetchone()[0])
+
+
+def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter) -> tuple[str, list]:
     clauses, params = ["true"], []
     if filters.lifecycle:
         clauses.append(f"f.lifecycle IN ({', '.join('?' * len(filters.lifecycle))})")
-        params += filters.lifecycle
+        params += [stage.value for stage in filters.lifecycle]
     if filters.value_tier:
         clauses.append(f"f.value_tier IN ({', '.join('?' * len(filters.value_tier))})")
-        params += filters.value_tier
+        params += [tier.value for tier in filters.value_tier]
     if filters.country:
         clauses.append("lower(f.country) = lower(?)")
         params.append(_known_value(con, "country", filters.country))
@@ -126,7 +216,9 @@ def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter, has_segments
         clauses.append("f.customer_id IN (SELECT customer_id FROM orders WHERE lower(category) = lower(?) "
                        "AND NOT is_return)")
         params.append(_known_value(con, "category", filters.category))
-    if filters.segment is not None and has_segments:
+    if filters.segment is not None:
+        if not segments_exist(con):
+            raise UserError("No segments yet: run  segment-agent segment  first, then filter by --segment.")
         clauses.append("s.segment_id = ?")
         params.append(_segment_id(con, filters.segment))
     for name, column, op in (("min_days_since_order", "recency_days", ">="),
@@ -138,12 +230,6 @@ def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter, has_segments
             clauses.append(f"f.{column} {op} ?")
             params.append(value)
     return " AND ".join(clauses), params
-
-
-def _order(filters: AudienceFilter) -> str:
-    key = filters.sort_by or "predicted_value_12m"
-    direction = "DESC" if key in SORT_DESCENDING else "ASC"
-    return f"f.{key} {direction} NULLS LAST, f.customer_id"
 
 
 def _known_value(con: duckdb.DuckDBPyConnection, column: str, value: str) -> str:
@@ -167,17 +253,6 @@ def _known_value(con: duckdb.DuckDBPyConnection, column: str, value: str) -> str
 
 
 def _segment_id(con: duckdb.DuckDBPyConnection, reference: str) -> int:
-    segments = con.execute(
-        "SELECT DISTINCT segment_id, segment_slug, segment_name FROM current_segments ORDER BY segment_id"
-    ).fetchall()
-    wanted = str(reference).strip().lower()
-    for segment_id, slug, name in segments:
-        if wanted in {str(segment_id), str(slug).lower(), str(name).lower()}:
-            return int(segment_id)
-    listing = ", ".join(f"{segment_id} ({slug})" for segment_id, slug, _ in segments)
-    raise UserError(f"No segment '{reference}'; segments are: {listing}.")
+    from tools.segments.runs import latest_profiles, resolve_segment
 
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+    return int(resolve_segment(latest_profiles(con), reference)["id"])

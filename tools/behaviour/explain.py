@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, Field
+
+from tools.behaviour.customers import segments_exist
+from tools.behaviour.feature_store import require_features
 from tools.errors import UserError
 from tools.jsonable import to_plain
+from tools.results import Column, Table, ToolResult
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from tools.runtime.shop import Shop
+
+NUMBER_COLUMNS = ("first_order", "last_order", "recency_days", "frequency", "purchase_days", "monetary",
+                  "tenure_days", "aov", "typical_gap_days", "days_overdue", "top_category", "top_category_share",
+                  "country", "p_alive", "expected_orders_90d", "predicted_value_12m")
+
+
+class ExplainArgs(BaseModel):
+    """Arguments of ``explain_customer``."""
+
+    customer_id: str = Field(description="The customer's id exactly as in the shop's data.")
 
 
 @dataclass
-class CustomerExplanation:
+class CustomerExplanation(ToolResult):
     """Everything needed to say, in plain words, why a customer is where they are."""
 
     customer_id: str
@@ -24,21 +43,25 @@ class CustomerExplanation:
     segment: dict[str, Any] | None = None
     as_of: str = ""
     thresholds: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def facts(self) -> dict[str, Any]:
+        return {"customer_id": self.customer_id, "lifecycle": self.lifecycle, "value_tier": self.value_tier,
+                "as_of": self.as_of, **self.numbers, "segment": self.segment}
+
+    def tables(self) -> list[Table]:
+        return [Table(f"Customer {self.customer_id}", [Column("measure"), Column("value")],
+                      [[key, value] for key, value in self.numbers.items()])]
+
+    def row_count(self) -> int:
+        return 1
 
 
-NUMBER_COLUMNS = ("first_order", "last_order", "recency_days", "frequency", "purchase_days", "monetary",
-                  "tenure_days", "aov", "typical_gap_days", "days_overdue", "top_category", "top_category_share",
-                  "country", "p_alive", "expected_orders_90d", "predicted_value_12m")
-
-
-def explain_customer(workspace_root: Path, customer_id: str) -> CustomerExplanation:
-    """Stage, tier and the evidence behind them for ``customer_id``."""
-    from tools.behaviour.feature_store import ensure_features
-    from tools.store.workspace import Workspace
-
-    ensure_features(workspace_root)
-    wanted = str(customer_id).strip()
-    with Workspace(workspace_root).connect(read_only=True) as con:
+def explain_customer(shop: Shop, args: ExplainArgs) -> CustomerExplanation:
+    """Stage, tier and the evidence behind them for one customer."""
+    warnings = require_features(shop)
+    wanted = str(args.customer_id).strip()
+    with shop.reading() as con:
         frame = con.execute("SELECT * FROM customer_features WHERE customer_id = ?", [wanted]).df()
         if frame.empty:
             frame = con.execute("SELECT * FROM customer_features WHERE customer_id = regexp_replace(?, '\\.0+$', '')",
@@ -53,22 +76,21 @@ def explain_customer(workspace_root: Path, customer_id: str) -> CustomerExplanat
                     f"(high = top {tiers['high_share']:.0%}, mid = next {tiers['mid_share']:.0%})")
     numbers = {name: to_plain(row[name]) for name in NUMBER_COLUMNS if name in row.index}
     return CustomerExplanation(str(row["customer_id"]), row["lifecycle"], row["value_tier"], row["lifecycle_reason"],
-                               value_reason, numbers, segment, run["as_of"], run["rules"])
+                               value_reason, numbers, segment, run["as_of"], run["rules"], warnings)
 
 
-def _unknown_customer_message(con: Any, wanted: str) -> str:
+def _unknown_customer_message(con: duckdb.DuckDBPyConnection, wanted: str) -> str:
     import difflib
 
-    ids = [r[0] for r in con.execute("SELECT customer_id FROM customer_features").fetchall()]
-    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
+    like = con.execute("SELECT customer_id FROM customer_features WHERE customer_id ILIKE ? LIMIT 200",
+                       [f"%{wanted[:4]}%"]).fetchall()
+    close = difflib.get_close_matches(wanted, [r[0] for r in like], n=3, cutoff=0.6)
     hint = f" Did you mean {', '.join(close)}?" if close else " List customers with  segment-agent customers."
     return f"No customer '{wanted}' with purchases in this workspace.{hint}"
 
 
-def _segment_of(con: Any, customer_id: str) -> dict[str, Any] | None:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_segments'").fetchone()[0]
-    if not exists:
+def _segment_of(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict[str, Any] | None:
+    if not segments_exist(con):
         return None
     row = con.execute("SELECT segment_id, segment_name, segment_slug FROM current_segments WHERE customer_id = ?",
                       [customer_id]).fetchone()

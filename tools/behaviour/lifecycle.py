@@ -17,17 +17,18 @@ The numbers that decided each stage are kept in ``lifecycle_reason`` so ``explai
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tools.concepts import LifecycleStage, ValueTier
 from tools.errors import UserError
-from tools.settings import load_section
 
 if TYPE_CHECKING:
     import pandas as pd
 
-LIFECYCLE_STAGES = ("new", "active", "lapsing", "lapsed")
-VALUE_TIERS = ("high", "mid", "low")
+    from tools.runtime.settings import Settings
+
+LIFECYCLE_STAGES = tuple(stage.value for stage in LifecycleStage)
+VALUE_TIERS = tuple(tier.value for tier in ValueTier)
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,10 @@ class ValueTierRules:
     mid_share: float = 0.3
 
 
-def load_rules(workspace_root: Path) -> tuple[LifecycleRules, ValueTierRules]:
-    """Rules from defaults overridden by the workspace config, validated for sense."""
-    lifecycle = LifecycleRules(**load_section(workspace_root, "lifecycle", asdict(LifecycleRules())))
-    tiers = ValueTierRules(**load_section(workspace_root, "value_tiers", asdict(ValueTierRules())))
+def load_rules(settings: Settings) -> tuple[LifecycleRules, ValueTierRules]:
+    """Rules from defaults overridden by ``[lifecycle]`` and ``[value_tiers]``, validated for sense."""
+    lifecycle = LifecycleRules(**settings.section("lifecycle", asdict(LifecycleRules())))
+    tiers = ValueTierRules(**settings.section("value_tiers", asdict(ValueTierRules())))
     if not 1 <= lifecycle.overdue_factor < lifecycle.lapsed_factor:
         raise UserError("[lifecycle] needs 1 <= overdue_factor < lapsed_factor in segment-agent.toml.")
     if not 0 <= lifecycle.p_alive_lapsed <= lifecycle.p_alive_lapsing <= 1:

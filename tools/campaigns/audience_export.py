@@ -16,15 +16,20 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from tools.behaviour.customers import AudienceFilter
-from tools.campaigns.target_group import TargetGroup, resolve_target
+from tools.campaigns.target_group import TargetGroup, target_group
 from tools.errors import UserError
 from tools.jsonable import to_plain
-from tools.store.workspace import Workspace, registered
+from tools.results import ToolResult
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from tools.runtime.shop import Shop
 
 CONTACT_COLUMNS = ["email", "phone_number", "first_name", "last_name"]
 PROPERTY_COLUMNS = ["customer_id", "country", "city", "segment_id", "segment", "lifecycle", "value_tier", "p_alive",
@@ -34,19 +39,24 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportRequest(BaseModel):
-    """Arguments of ``export_audience``: who to export, and where."""
+    """Arguments of ``export_audience``: who to export and in which format. The file goes to the workspace's
+    reports/ folder (named after the audience and date); only a person at the CLI picks another path."""
 
     segment: str | None = Field(None, description="Segment id or slug to export.")
     audience: AudienceFilter | None = Field(None, description="Audience filters, e.g. lifecycle and value tier.")
-    out: str | None = Field(None, description="File to write (.csv or .json); default: a file in the workspace's "
-                                              "reports/ folder named after the audience.")
-    format: Literal["csv", "json"] | None = Field(None, description="csv or json (default: from the file name, "
-                                                                    "else csv).")
-    force: bool = Field(False, description="Replace the file if it exists.")
+    format: Literal["csv", "json"] = Field("csv", description="csv or json.")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A path a person chose at the command line, and whether an existing file there may be replaced."""
+
+    path: Path
+    force: bool = False
 
 
 @dataclass
-class ExportResult:
+class ExportResult(ToolResult):
     """Where the export went and what it holds (counts only: the rows stay in the file)."""
 
     path: str
@@ -56,20 +66,29 @@ class ExportResult:
     audience: str
     warnings: list[str] = field(default_factory=list)
 
+    def facts(self) -> dict[str, Any]:
+        return {"audience": self.audience, "rows": self.rows, "format": self.format, "columns": self.columns}
 
-def export_audience(workspace_root: Path, request: ExportRequest) -> ExportResult:
+    def row_count(self) -> int:
+        return self.rows
+
+
+def export_audience(shop: Shop, request: ExportRequest, destination: Destination | None = None) -> ExportResult:
     """Write a segment's or audience's customers to a CSV or JSON file for an email/SMS platform.
 
     Use this for "export lapsing VIPs as CSV". The file holds email, phone_number, first_name and last_name
     when the customers table has them, plus segment, lifecycle, value tier, P(alive) and predicted value.
-    Returns the path and row count only; contact details are never returned to the caller.
+    Returns the path and row count only; contact details are never returned to the caller. Without a
+    ``destination`` the file is the workspace's own report for this audience and date (rewritten in place
+    when asked again); a chosen path is never overwritten unless ``destination.force``.
     """
-    group = resolve_target(workspace_root, request.segment, request.audience)
-    path, fmt = _destination(workspace_root, group, request)
-    columns, rows = _rows(workspace_root, group)
+    with shop.reading() as con, target_group(shop, request.segment, request.audience) as group:
+        path, fmt, force = _destination(shop, group, request, destination)
+        columns, rows = _rows(con, group)
     text = _as_json(columns, rows) if fmt == "json" else _as_csv(columns, rows)
-    write_atomically(path, text, request.force)
-    return ExportResult(str(path), fmt, len(rows), columns, group.label, _warnings(columns, rows))
+    write_atomically(path, text, force)
+    return ExportResult(str(path), fmt, len(rows), columns, group.label,
+                        [*group.warnings, *_warnings(columns, rows)])
 
 
 def write_atomically(path: Path, text: str, force: bool = False) -> None:
@@ -93,40 +112,33 @@ def write_atomically(path: Path, text: str, force: bool = False) -> None:
         raise
 
 
-def _destination(workspace_root: Path, group: TargetGroup, request: ExportRequest) -> tuple[Path, str]:
-    if request.out:
-        path = Path(request.out).expanduser()
-        fmt = request.format or ("json" if path.suffix.lower() == ".json" else "csv")
-        return path, fmt
-    fmt = request.format or "csv"
+def _destination(shop: Shop, group: TargetGroup, request: ExportRequest, chosen: Destination | None
+                 ) -> tuple[Path, str, bool]:
+    if chosen is not None:
+        path = chosen.path.expanduser()
+        return path, "json" if path.suffix.lower() == ".json" else request.format, chosen.force
     slug = re.sub(r"[^a-z0-9]+", "-", group.label.lower()).strip("-")[:60] or "audience"
-    reports = Workspace(workspace_root).reports_dir
-    reports.mkdir(parents=True, exist_ok=True)
-    return reports / f"audience-{slug}-{group.as_of}.{fmt}", fmt
+    try:
+        shop.reports_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Cannot create {shop.reports_dir} ({exc.strerror or exc}); check the workspace is "
+                        "writable.") from exc
+    return shop.reports_dir / f"audience-{slug}-{group.as_of}.{request.format}", request.format, True
 
 
-def _rows(workspace_root: Path, group: TargetGroup) -> tuple[list[str], list[dict[str, Any]]]:
-    import pandas as pd
-
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        with registered(con, "export_ids", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
-            has_segments = con.execute("SELECT count(*) FROM information_schema.tables "
-                                       "WHERE table_name = 'current_segments'").fetchone()[0] > 0
-            segment_join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else \
-                "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS segment_id, " \
-                "NULL::VARCHAR AS segment_name) s USING (customer_id)"
-            frame = con.execute(f"""
-                SELECT c.email, c.phone AS phone_number, c.name, f.customer_id,
-                       coalesce(c.country, CAST(f.country AS VARCHAR)) AS country, c.city, s.segment_id,
-                       s.segment_name AS segment, f.lifecycle, f.value_tier, f.p_alive,
-                       f.predicted_value_12m, f.expected_orders_90d, f.recency_days AS days_since_last_order,
-                       f.frequency AS orders, f.monetary AS total_spend
-                FROM export_ids JOIN customer_features f USING (customer_id)
-                LEFT JOIN (SELECT customer_id, any_value(name) AS name, any_value(email) AS email,
-                                  any_value(phone) AS phone, any_value(country) AS country, any_value(city) AS city
-                           FROM customers GROUP BY customer_id) c USING (customer_id)
-                {segment_join}
-                ORDER BY f.predicted_value_12m DESC NULLS LAST, f.customer_id""").df()
+def _rows(con: duckdb.DuckDBPyConnection, group: TargetGroup) -> tuple[list[str], list[dict[str, Any]]]:
+    frame = con.execute(f"""
+        SELECT c.email, c.phone AS phone_number, c.name, f.customer_id,
+               coalesce(c.country, CAST(f.country AS VARCHAR)) AS country, c.city, s.segment_id,
+               s.segment_name AS segment, f.lifecycle, f.value_tier, f.p_alive,
+               f.predicted_value_12m, f.expected_orders_90d, f.recency_days AS days_since_last_order,
+               f.frequency AS orders, f.monetary AS total_spend
+        FROM {group.table} JOIN customer_features f USING (customer_id)
+        LEFT JOIN (SELECT customer_id, any_value(name) AS name, any_value(email) AS email,
+                          any_value(phone) AS phone, any_value(country) AS country, any_value(city) AS city
+                   FROM customers GROUP BY customer_id) c USING (customer_id)
+        LEFT JOIN current_segments s USING (customer_id)
+        ORDER BY f.predicted_value_12m DESC NULLS LAST, f.customer_id""").df()
     names = [_split_name(value) for value in frame.pop("name")]
     frame.insert(2, "first_name", [first for first, _ in names])
     frame.insert(3, "last_name", [last for _, last in names])

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tools.concepts import Tone, tone_of
 from tools.errors import UserError
-from tools.settings import config_path, load_section
+
+if TYPE_CHECKING:
+    from tools.runtime.settings import Settings
 
 BRAND_DEFAULTS: dict[str, Any] = {
     "name": "",
@@ -47,12 +50,6 @@ BRAND_HELP: dict[str, str] = {
     "push_body_max": "Maximum push notification body length.",
 }
 
-VOICES = ("warm", "playful", "premium")
-_VOICE_ALIASES = {
-    "friendly": "warm", "caring": "warm", "casual": "playful", "fun": "playful", "cheeky": "playful",
-    "witty": "playful", "upbeat": "playful", "luxury": "premium", "elegant": "premium", "refined": "premium",
-    "professional": "premium", "formal": "premium", "understated": "premium",
-}
 
 
 @dataclass(frozen=True)
@@ -93,16 +90,15 @@ class BrandSettings:
 
     def voice_for(self, tone: str | None) -> str:
         """The phrase bank to write in: the requested tone, else the brand voice, mapped to a known voice."""
-        wanted = (tone or self.voice or "warm").strip().lower()
-        return wanted if wanted in VOICES else _VOICE_ALIASES.get(wanted, "warm")
+        return (tone_of(tone) or tone_of(self.voice) or Tone.WARM).value
 
 
-def load_brand(workspace_root: Path) -> BrandSettings:
+def load_brand(settings: Settings) -> BrandSettings:
     """Brand settings from defaults overridden by ``[brand]`` of the workspace config, checked for sense."""
-    values = load_section(workspace_root, "brand", BRAND_DEFAULTS)
+    values = settings.section("brand", BRAND_DEFAULTS)
     values["avoid_words"] = tuple(str(word) for word in values["avoid_words"])
     brand = BrandSettings(**values)
-    _check(brand, config_path(workspace_root))
+    _check(brand, settings.path)
     return brand
 
 

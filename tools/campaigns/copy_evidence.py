@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tools.campaigns.brand import BrandSettings
@@ -17,7 +16,6 @@ from tools.campaigns.recommendations import bought_together, is_merchandise, sta
 from tools.campaigns.target_group import TargetGroup
 from tools.privacy.redaction import known_pii, redact
 from tools.segments.lift import top_by_lift
-from tools.store.workspace import Workspace, registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -119,28 +117,24 @@ class CopyEvidence:
         }
 
 
-def build_evidence(workspace_root: Path, group: TargetGroup, brand: BrandSettings, with_pairings: bool = False,
-                   categories: int = 3, products: int = 6) -> CopyEvidence:
+def build_evidence(con: duckdb.DuckDBPyConnection, group: TargetGroup, brand: BrandSettings,
+                   with_pairings: bool = False, categories: int = 3, products: int = 6) -> CopyEvidence:
     """Evidence for ``group``: lift-ranked categories and products, mixes, prices and redacted quotes;
     ``with_pairings`` adds items often bought with the group's staples (for cross-sell copy)."""
-    import pandas as pd
-
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        with registered(con, "copy_group", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
-            top_categories = [_item(row) for row in top_by_lift(con, "copy_group", "category", categories)
-                              if row.lift >= MIN_LIFT]
-            top_products = [_item(row) for row in top_by_lift(con, "copy_group", "product_name", products + 10)
-                            if is_merchandise(row.name) and row.lift >= MIN_LIFT][:products]
-            top_products = _with_prices_and_categories(con, top_products)
-            evidence = CopyEvidence(
-                label=group.label, kind=group.kind, size=group.size, share=group.share, brand=brand,
-                categories=top_categories, products=top_products,
-                lifecycle_mix=_mix(con, "lifecycle"), value_mix=_mix(con, "value_tier"),
-                quotes=_quotes(con, top_categories + top_products), country=group.filters.country,
-                currency_symbol=_currency_symbol(con))
-            if with_pairings:
-                pairs = bought_together(con, staple_products(con, "copy_group"), limit=3)
-                evidence.pairings = [(display_name(p.anchor), display_name(p.item)) for p in pairs]
+    table = group.table
+    top_categories = [_item(row) for row in top_by_lift(con, table, "category", categories) if row.lift >= MIN_LIFT]
+    top_products = [_item(row) for row in top_by_lift(con, table, "product_name", products + 10)
+                    if is_merchandise(row.name) and row.lift >= MIN_LIFT][:products]
+    top_products = _with_prices_and_categories(con, top_products)
+    evidence = CopyEvidence(
+        label=group.label, kind=group.kind, size=group.size, share=group.share, brand=brand,
+        categories=top_categories, products=top_products,
+        lifecycle_mix=_mix(con, table, "lifecycle"), value_mix=_mix(con, table, "value_tier"),
+        quotes=_quotes(con, table, top_categories + top_products), country=group.filters.country,
+        currency_symbol=_currency_symbol(con))
+    if with_pairings:
+        pairs = bought_together(con, staple_products(con, table), limit=3)
+        evidence.pairings = [(display_name(p.anchor), display_name(p.item)) for p in pairs]
     return evidence
 
 
@@ -170,20 +164,20 @@ def _with_prices_and_categories(con: duckdb.DuckDBPyConnection, items: list[Item
                     else None, category=found.get(i.name, (None, None))[1]) for i in items]
 
 
-def _mix(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, float]:
+def _mix(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dict[str, float]:
     rows = con.execute(
-        f"SELECT {column}, count(*) FROM customer_features JOIN copy_group USING (customer_id) "
+        f"SELECT {column}, count(*) FROM customer_features JOIN {table} USING (customer_id) "
         f"WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     total = sum(count for _, count in rows)
     return {str(key): count / total for key, count in rows} if total else {}
 
 
-def _quotes(con: duckdb.DuckDBPyConnection, items: list[ItemFact]) -> list[str]:
+def _quotes(con: duckdb.DuckDBPyConnection, table: str, items: list[ItemFact]) -> list[str]:
     """A few of the group's own words, preferring ones about what it buys; redacted before use."""
     keywords = sorted({w for i in items for w in _plain(i.display).split() if len(w) > 3})[:20]
     relevance = " + ".join(["(contains(lower(t.text), ?))::INT"] * len(keywords))
     rows = con.execute(
-        f"""SELECT t.customer_id, t.text FROM texts t JOIN copy_group USING (customer_id)
+        f"""SELECT t.customer_id, t.text FROM texts t JOIN {table} USING (customer_id)
             WHERE length(t.text) BETWEEN {QUOTE_LENGTH[0]} AND {QUOTE_LENGTH[1]}
             ORDER BY {relevance + " DESC, " if keywords else ""}md5(t.text) LIMIT {MAX_QUOTES * 4}""",
         keywords).fetchall()

@@ -34,6 +34,13 @@ GOAL_GUIDE = {
     "loyalty": "thank loyal customers and make them feel valued",
 }
 CHANNEL_FIELDS = {"email": ("subject", "preheader", "body"), "sms": ("message",), "push": ("title", "body")}
+LENGTH_GUIDE = {
+    "short": "short: the fewest words that still make the point (an email body of 30 to 60 words, one idea; "
+             "the shortest subject, title and message that work)",
+    "standard": "standard: as the channel requirements below say",
+    "long": "long: use the upper end of the channel's limits (an email body of 140 to 200 words with one more "
+            "paragraph about the products in the evidence)",
+}
 _SLOT = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
@@ -124,6 +131,7 @@ def prompt_values(evidence: CopyEvidence, brief: CopyBrief) -> dict[str, str]:
     return {
         "channel": brief.channel, "goal": brief.goal, "goal_guide": GOAL_GUIDE[brief.goal], "offer": offer,
         "tone": brief.tone or brand.voice, "variants": str(brief.variants),
+        "length": str(brief.length), "length_guide": LENGTH_GUIDE[brief.length],
         "brand": json.dumps(brand_rules, ensure_ascii=False, indent=2),
         "evidence": json.dumps(evidence.prompt_data(), ensure_ascii=False, indent=2),
         "quotes": _fenced_quotes(evidence.quotes),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from tools.behaviour.customers import AudienceFilter
 from tools.campaigns.brand import BrandSettings, load_brand
@@ -25,11 +26,17 @@ from tools.campaigns.copy_validator import (
     validate_draft,
 )
 from tools.campaigns.copywriter import LlmCopywriter, TextWriter
-from tools.campaigns.drafts import Channel, Draft, Goal
-from tools.campaigns.target_group import resolve_target
+from tools.campaigns.drafts import Draft
+from tools.campaigns.target_group import target_group
 from tools.campaigns.template_copywriter import CopyBrief, TemplateCopywriter
+from tools.concepts import Channel, Goal, Length, Tone, choices, tone_of
 from tools.errors import UserError
-from tools.store.workspace import Workspace
+from tools.results import ToolResult
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from tools.runtime.shop import Shop
 
 CATALOGUE_LIMIT = 50_000
 NAME_CACHE_LIMIT = 1_000_000
@@ -41,16 +48,23 @@ class CampaignRequest(BaseModel):
     segment: str | None = Field(None, description="Segment id or slug (from segment_overview) to write for.")
     audience: AudienceFilter | None = Field(None, description="Audience filters, e.g. lifecycle=['lapsing'], "
                                                               "value_tier=['high']; combine with segment or not.")
-    channel: Channel = Field("email", description="email, sms or push.")
-    goal: Goal = Field("winback", description="winback, welcome, upsell, cross_sell or loyalty.")
+    channel: Channel = Field(Channel.EMAIL, description=f"{choices(Channel)}.")
+    goal: Goal = Field(Goal.WINBACK, description=f"{choices(Goal)}.")
     offer: str | None = Field(None, description="Offer to include, e.g. '15% off', '£10 off', 'free delivery'; "
                                                 "omit for no offer. Must be within the brand's maximum discount.")
-    tone: str | None = Field(None, description="Tone of voice, e.g. warm, playful, premium (default: the brand's).")
+    tone: Tone | None = Field(None, description=f"Tone of voice: {choices(Tone)} (default: the brand's).")
+    length: Length = Field(Length.STANDARD, description=f"Draft length: {choices(Length)}.")
     variants: int = Field(3, ge=1, le=5, description="How many distinct drafts to write (1-5).")
+
+    @field_validator("tone", mode="before")
+    @classmethod
+    def _tone_words(cls, value: Any) -> Any:
+        """"friendly", "luxury" and the like name one of the tones."""
+        return tone_of(value) or value if isinstance(value, str) else value
 
 
 @dataclass
-class CampaignResult:
+class CampaignResult(ToolResult):
     """Validated drafts for one audience, the evidence they could use, and any warnings."""
 
     audience: str
@@ -62,28 +76,47 @@ class CampaignResult:
     drafts: list[Draft]
     evidence: list[str]
     warnings: list[str] = field(default_factory=list)
+    length: str = Length.STANDARD.value
+
+    def facts(self) -> dict[str, Any]:
+        return {"audience": self.audience, "customers": self.customers, "channel": self.channel, "goal": self.goal,
+                "offer": self.offer, "length": self.length, "variants": len(self.drafts), "evidence": self.evidence,
+                "drafts": [{k: v for k, v in d.text_fields().items() if v} for d in self.drafts]}
+
+    def draft_texts(self) -> list[dict[str, Any]]:
+        return [{k: v for k, v in {"channel": d.channel.value if hasattr(d.channel, "value") else d.channel,
+                                   **_fields(d)}.items() if v not in ("", None, [])} for d in self.drafts]
+
+    def row_count(self) -> int:
+        return len(self.drafts)
 
 
-def draft_campaign(workspace_root: Path, request: CampaignRequest, writer: TextWriter | None = None) -> CampaignResult:
+def _fields(draft: Draft) -> dict[str, Any]:
+    return {"subject": draft.subject, "preheader": draft.preheader, "title": draft.title, "body": draft.body,
+            "html": draft.html, "writer": draft.writer, "angle": draft.angle, "facts_used": draft.facts_used}
+
+
+def draft_campaign(shop: Shop, request: CampaignRequest) -> CampaignResult:
     """Draft campaign copy (email, SMS or push) for a segment or an audience, for a goal.
 
     Use this for "draft a win-back email for lapsing VIPs" or "write an SMS for segment 2 with 10% off".
     Drafts rest only on aggregate evidence (the group's top categories and products by lift, its lifecycle
     and value mix) and the brand rules; every draft passes the channel limits, the brand's maximum discount
     and words to avoid, and contains no customer data, invented products, prices or placeholders.
-    Each draft lists the facts it used. Without ``writer`` the built-in template copywriter writes them.
+    Each draft lists the facts it used. The shop's text-writing model writes them when one is provided,
+    else the built-in template copywriter.
     """
-    brand = load_brand(workspace_root)
+    brand = load_brand(shop.settings)
     offer = checked_offer(request.offer, brand)
-    group = resolve_target(workspace_root, request.segment, request.audience)
-    evidence = build_evidence(workspace_root, group, brand, with_pairings=request.goal == "cross_sell")
-    rules = build_rules(workspace_root, evidence, offer)
-    brief = CopyBrief(request.channel, request.goal, offer, request.tone, request.variants)
-    drafts, warnings = write_drafts(evidence, brief, rules, writer, workspace_root)
+    with shop.reading() as con, target_group(shop, request.segment, request.audience) as group:
+        evidence = build_evidence(con, group, brand, with_pairings=request.goal == Goal.CROSS_SELL)
+        rules = build_rules(con, evidence, offer)
+        brief = CopyBrief(request.channel, request.goal, offer, request.tone, request.variants, request.length)
+        drafts, warnings = write_drafts(evidence, brief, rules, shop.providers.writer, shop.root)
     drafts = [draft.with_facts(facts_used(draft, evidence, offer)) for draft in drafts]
     used = "llm" if any(d.writer == "llm" for d in drafts) else "template"
-    return CampaignResult(group.label, group.size, request.channel, request.goal, request.offer, used, drafts,
-                          evidence.facts(), warnings)
+    return CampaignResult(group.label, group.size, request.channel.value, request.goal.value, request.offer, used,
+                          drafts, evidence.facts(), [*group.warnings, *warnings], request.length.value)
 
 
 def write_drafts(evidence: CopyEvidence, brief: CopyBrief, rules: CopyRules, writer: TextWriter | None = None,
@@ -161,18 +194,17 @@ def checked_offer(text: str | None, brand: BrandSettings) -> Offer | None:
     return offer
 
 
-def build_rules(workspace_root: Path, evidence: CopyEvidence, offer: Offer | None) -> CopyRules:
+def build_rules(con: duckdb.DuckDBPyConnection, evidence: CopyEvidence, offer: Offer | None) -> CopyRules:
     """Validator rules for this campaign: evidence names and prices, the shop's catalogue, customer names."""
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        catalogue = {str(row[0]) for row in con.execute(
-            "SELECT DISTINCT item FROM (SELECT product_name AS item FROM orders UNION ALL "
-            "SELECT category FROM orders) WHERE item LIKE '% %' LIMIT ?", [CATALOGUE_LIMIT]).fetchall()}
-        has_names = con.execute("SELECT count(name) FROM customers").fetchone()[0] > 0
-    lookup = _customer_name_lookup(workspace_root) if has_names else (lambda candidates: set())
+    catalogue = {str(row[0]) for row in con.execute(
+        "SELECT DISTINCT item FROM (SELECT product_name AS item FROM orders UNION ALL "
+        "SELECT category FROM orders) WHERE item LIKE '% %' LIMIT ?", [CATALOGUE_LIMIT]).fetchall()}
+    has_names = con.execute("SELECT count(name) FROM customers").fetchone()[0] > 0
+    lookup = _customer_name_lookup(con) if has_names else (lambda candidates: set())
     return CopyRules(evidence.brand, offer, evidence.names(), evidence.prices(), catalogue, lookup)
 
 
-def _customer_name_lookup(workspace_root: Path) -> NameLookup:
+def _customer_name_lookup(con: duckdb.DuckDBPyConnection) -> NameLookup:
     """Which candidate phrases are real customers' names. Names are normalised like the validator's n-grams
     and loaded once on first use (held in memory only for this campaign); huge tables are queried per call."""
     normalised = "trim(regexp_replace(lower(name), '[^\\pL\\pN]+', ' ', 'g'))"
@@ -183,16 +215,15 @@ def _customer_name_lookup(workspace_root: Path) -> NameLookup:
             return set()
         if cache.get("names") is not None:
             return candidates & cache["names"]  # type: ignore[operator]
-        with Workspace(workspace_root).connect(read_only=True) as con:
-            if "names" not in cache:
-                count = con.execute("SELECT count(DISTINCT name) FROM customers").fetchone()[0]
-                cache["names"] = frozenset(row[0] for row in con.execute(
-                    f"SELECT DISTINCT {normalised} FROM customers WHERE name LIKE '% %'").fetchall()) \
-                    if count <= NAME_CACHE_LIMIT else None
-                if cache["names"] is not None:
-                    return candidates & cache["names"]
-            rows = con.execute(f"SELECT DISTINCT {normalised} AS n FROM customers WHERE list_contains(?, {normalised})",
-                               [sorted(candidates)]).fetchall()
+        if "names" not in cache:
+            count = con.execute("SELECT count(DISTINCT name) FROM customers").fetchone()[0]
+            cache["names"] = frozenset(row[0] for row in con.execute(
+                f"SELECT DISTINCT {normalised} FROM customers WHERE name LIKE '% %'").fetchall()) \
+                if count <= NAME_CACHE_LIMIT else None
+            if cache["names"] is not None:
+                return candidates & cache["names"]
+        rows = con.execute(f"SELECT DISTINCT {normalised} AS n FROM customers WHERE list_contains(?, {normalised})",
+                           [sorted(candidates)]).fetchall()
         return {row[0] for row in rows}
     return lookup
 

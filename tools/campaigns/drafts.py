@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
-Channel = Literal["email", "sms", "push"]
-Goal = Literal["winback", "welcome", "upsell", "cross_sell", "loyalty"]
-CHANNELS: tuple[str, ...] = ("email", "sms", "push")
-GOALS: tuple[str, ...] = ("winback", "welcome", "upsell", "cross_sell", "loyalty")
+from tools.concepts import Channel
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from tools.behaviour.customers import AudienceFilter
-from tools.campaigns.target_group import resolve_target
+from tools.campaigns.target_group import target_group
+from tools.results import Column, Kind, Table, ToolResult
 from tools.segments.lift import LiftRow, top_by_lift
-from tools.store.workspace import Workspace, registered
 
 if TYPE_CHECKING:
     import duckdb
+
+    from tools.runtime.shop import Shop
 
 ORDER_KEY = "coalesce(order_id, customer_id || strftime(order_date, '%Y%m%d'))"
 MAX_PAIRS_PER_ANCHOR = 2
@@ -77,7 +78,7 @@ class Pairing:
 
 
 @dataclass
-class Recommendations:
+class Recommendations(ToolResult):
     """What to promote to a group; ``excluded`` lists items left out because most already bought them."""
 
     audience: str
@@ -89,8 +90,31 @@ class Recommendations:
     excluded: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def facts(self) -> dict[str, Any]:
+        return {"audience": self.audience, "customers": self.customers, "as_of": self.as_of,
+                "recommend": [{"name": r.name, "kind": r.kind, "lift": r.lift, "group_share": r.group_share,
+                               "base_share": r.base_share} for r in [*self.categories, *self.products]],
+                "bought_together": [{"anchor": p.anchor, "item": p.item, "orders_together": p.orders_together,
+                                     "confidence": p.confidence, "lift": p.lift} for p in self.bought_together]}
 
-def recommend_products(workspace_root: Path, request: RecommendRequest) -> Recommendations:
+    def tables(self) -> list[Table]:
+        items = [[r.kind, r.name, r.lift, r.group_share, r.base_share, r.buyers]
+                 for r in [*self.categories, *self.products]]
+        tables = [Table(f"What to promote to {self.audience}",
+                        [Column("kind"), Column("item"), Column("lift", Kind.LIFT),
+                         Column("group_share", Kind.SHARE, "bought by"),
+                         Column("base_share", Kind.SHARE, "all customers"), Column("buyers", Kind.COUNT)], items)]
+        if self.bought_together:
+            tables.append(Table("Bought together (cross-sell)",
+                                [Column("anchor", label="customers who buy"), Column("item", label="often add"),
+                                 Column("orders_together", Kind.COUNT, "orders together"),
+                                 Column("confidence", Kind.SHARE, "P(add)"), Column("lift", Kind.LIFT)],
+                                [[p.anchor, p.item, p.orders_together, p.confidence, p.lift]
+                                 for p in self.bought_together]))
+        return tables
+
+
+def recommend_products(shop: Shop, request: RecommendRequest) -> Recommendations:
     """Products and categories to promote to a segment or audience, and items to cross-sell.
 
     Use this for "what should we promote to lapsing VIPs?" or "what sells to segment 2?". Items are ranked
@@ -98,27 +122,23 @@ def recommend_products(workspace_root: Path, request: RecommendRequest) -> Recom
     as buyers, and are dropped when most of the group bought them within the last ``recent_days``.
     ``bought_together`` pairs the group's staple products with items that share their order baskets.
     """
-    import pandas as pd
-
-    group = resolve_target(workspace_root, request.segment, request.audience)
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        with registered(con, "rec_group", pd.DataFrame({"customer_id": group.customer_ids}, dtype=object)):
-            recent = {kind: recently_bought(con, "rec_group", kind, group.as_of, request.recent_days,
-                                            request.max_recent_share) for kind in ("category", "product_name")}
-            categories = _promote(con, "category", recent["category"], request)
-            products = _promote(con, "product_name", recent["product_name"], request)
-            staples = staple_products(con, "rec_group")
-            anchors = list(dict.fromkeys([p.name for p in products] + staples))[:MAX_ANCHORS]
-            pairs = bought_together(con, anchors, request.limit, request.min_pair_orders,
-                                    recent["product_name"] | set(staples))
+    with shop.reading() as con, target_group(shop, request.segment, request.audience) as group:
+        recent = {kind: recently_bought(con, group.table, kind, group.as_of, request.recent_days,
+                                        request.max_recent_share) for kind in ("category", "product_name")}
+        categories = _promote(con, group.table, "category", recent["category"], request)
+        products = _promote(con, group.table, "product_name", recent["product_name"], request)
+        staples = staple_products(con, group.table)
+        anchors = list(dict.fromkeys([p.name for p in products] + staples))[:MAX_ANCHORS]
+        pairs = bought_together(con, anchors, request.limit, request.min_pair_orders,
+                                recent["product_name"] | set(staples))
         excluded = sorted(item for item in recent["category"] | recent["product_name"] if is_merchandise(item))
-        warnings = _warnings(con, group.share, categories + products, excluded, request)
+        warnings = [*group.warnings, *_warnings(con, group.share, categories + products, excluded, request)]
     return Recommendations(group.label, group.size, group.as_of, categories, products, pairs, excluded, warnings)
 
 
-def _promote(con: duckdb.DuckDBPyConnection, kind: str, recent: set[str],
+def _promote(con: duckdb.DuckDBPyConnection, table: str, kind: str, recent: set[str],
              request: RecommendRequest) -> list[Recommendation]:
-    rows = top_by_lift(con, "rec_group", kind, request.limit + len(recent) + 10, request.min_support)
+    rows = top_by_lift(con, table, kind, request.limit + len(recent) + 10, request.min_support)
     label = "category" if kind == "category" else "product"
     return [_recommendation(row, label) for row in rows
             if row.name not in recent and (kind == "category" or is_merchandise(row.name))][: request.limit]

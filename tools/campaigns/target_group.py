@@ -1,34 +1,38 @@
-"""Resolve "who is this for" — a segment reference, audience filters, or both — into customer ids.
+"""Resolve "who is this for" — a segment reference, audience filters, or both — into an audience table.
 
-Campaign drafts, recommendations and exports all target a group the same way, through ``find_customers``,
-so "lapsing VIPs in the outdoor segment" means the same customers in every tool.
+Campaign drafts, recommendations and exports all target a group the same way, through the audience
+filters of ``find_customers``, so "lapsing VIPs in the outdoor segment" means the same customers in every
+tool. The group's customer ids stay in the store as a temporary table that the tools join.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tools.behaviour.customers import AudienceFilter, find_customers
+from tools.behaviour.customers import AudienceFilter, audience_table
+from tools.behaviour.feature_store import require_features
 from tools.errors import UserError
-from tools.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tools.runtime.shop import Shop
 
 
 @dataclass(frozen=True)
 class TargetGroup:
-    """The customers a tool works on, with a plain-words label for copy, tables and answers."""
+    """The customers a tool works on: the temp table holding their ids, and a plain-words label."""
 
     label: str
     kind: str  # "segment" or "audience"
-    customer_ids: list[str]
+    table: str
+    size: int
     base_customers: int
     as_of: str
     filters: AudienceFilter
     segment_name: str | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.customer_ids)
+    warnings: tuple[str, ...] = ()
 
     @property
     def share(self) -> float:
@@ -36,32 +40,32 @@ class TargetGroup:
         return self.size / self.base_customers if self.base_customers else 0.0
 
 
-def resolve_target(workspace_root: Path, segment: str | None, audience: AudienceFilter | None) -> TargetGroup:
+@contextmanager
+def target_group(shop: Shop, segment: str | None, audience: AudienceFilter | None) -> Iterator[TargetGroup]:
     """The customers of ``segment`` (id or slug) narrowed by ``audience`` filters; at least one is needed."""
-    if segment is None and (audience is None or audience == AudienceFilter()):
+    if segment is None and (audience is None or audience.is_everyone()):
         raise UserError("Say who this is for: pass --segment ID|SLUG or audience filters such as "
                         "--lifecycle lapsing --value high.")
-    filters = (audience or AudienceFilter()).model_copy(update={"limit": None})
+    filters = (audience or AudienceFilter()).who()
     if segment is not None:
         filters = filters.model_copy(update={"segment": str(segment)})
-    found = find_customers(workspace_root, filters)
-    with Workspace(workspace_root).connect(read_only=True) as con:
-        base = con.execute("SELECT count(*) FROM customer_features").fetchone()[0]
-        segment_name = _segment_name(con, found.columns, found.rows) if filters.segment is not None else None
-    label = _label(filters, segment_name)
-    if not found.customer_ids:
-        raise UserError(f"No customers match {label}; loosen the filters "
-                        "(segment-agent customers with the same options shows the counts).")
-    kind = "segment" if filters.segment is not None and filters.model_copy(update={"segment": None}) == \
-        AudienceFilter() else "audience"
-    return TargetGroup(label, kind, [str(i) for i in found.customer_ids], int(base), found.as_of, filters,
-                       segment_name)
+    warnings = tuple(require_features(shop))
+    with shop.reading() as con, audience_table(shop, filters) as table:
+        segment_name = _segment_name(con, filters.segment) if filters.segment is not None else None
+        label = _label(filters, segment_name)
+        if not table.size:
+            raise UserError(f"No customers match {label}; loosen the filters "
+                            "(segment-agent customers with the same options shows the counts).")
+        kind = "segment" if filters.segment is not None and filters.model_copy(update={"segment": None}) \
+            .is_everyone() else "audience"
+        yield TargetGroup(label, kind, table.name, table.size, table.base, table.as_of, filters, segment_name,
+                          warnings)
 
 
-def _segment_name(con: object, columns: list[str], rows: list[list]) -> str | None:
-    if "segment_name" not in columns or not rows:
-        return None
-    return rows[0][columns.index("segment_name")]
+def _segment_name(con: object, reference: str) -> str:
+    from tools.segments.runs import latest_profiles, resolve_segment
+
+    return str(resolve_segment(latest_profiles(con), reference)["name"])  # type: ignore[arg-type]
 
 
 def _label(filters: AudienceFilter, segment_name: str | None) -> str:
@@ -69,6 +73,6 @@ def _label(filters: AudienceFilter, segment_name: str | None) -> str:
     if filters.segment is None or not segment_name:
         return filters.describe()
     rest = filters.model_copy(update={"segment": None})
-    if rest == AudienceFilter():
+    if rest.is_everyone():
         return f"the {segment_name} segment"
     return f"{rest.describe()} in the {segment_name} segment"

@@ -27,7 +27,8 @@ from tools.campaigns.copy_templates import (
     Lines,
 )
 from tools.campaigns.copy_validator import CopyRules, Offer, describe_violations, validate_draft
-from tools.campaigns.drafts import Channel, Draft, Goal, render_email_html
+from tools.campaigns.drafts import Draft, render_email_html
+from tools.concepts import Channel, Goal, Length
 
 Slots = dict[str, str | None]
 OFFER_FALLBACK = ["Enjoy {deal}.", "Here's {deal}.", "Offer: {deal}."]
@@ -40,13 +41,14 @@ MAJORITY = 0.5  # "your X favourites" only when most of the audience bought X
 
 @dataclass(frozen=True)
 class CopyBrief:
-    """What to write: channel, goal, the offer (already within policy), tone and number of variants."""
+    """What to write: channel, goal, the offer (already within policy), tone, length and number of variants."""
 
     channel: Channel
     goal: Goal
     offer: Offer | None = None
     tone: str | None = None
     variants: int = 3
+    length: Length = Length.STANDARD
 
 
 class TemplateCopywriter:
@@ -158,7 +160,7 @@ class _Writing:
             usable = _usable(options, self.voice, slots, self.evidence.brand.avoid_words)
             usable = [u for u in usable if max_length is None or len(u[0]) <= max_length]
             if usable:
-                return usable[self.choice % len(usable)]
+                return _by_length(usable, self.brief.length, self.choice)
         return "", False
 
     def offer_sentence(self, already_used: bool, short: bool = False) -> str:
@@ -185,14 +187,34 @@ def _email(w: _Writing) -> Draft:
     preheader = w.pick("preheader", max_length=brand.email_preheader_max)[0]
     opening, used_deal = w.pick("opening")
     offer_line = w.offer_sentence(used_deal)
-    paragraphs = [w.pick("greeting")[0], f"{opening} {w.pick('evidence')[0]}",
-                  " ".join(p for p in (offer_line, w.pick("cta")[0]) if p)]
+    evidence_line = w.pick("evidence")[0]
+    middle = opening if w.brief.length is Length.SHORT else f"{opening} {evidence_line}"
+    paragraphs = [w.pick("greeting")[0], middle]
+    if w.brief.length is Length.LONG:
+        paragraphs += _more_evidence(w, evidence_line)
+    paragraphs.append(" ".join(p for p in (offer_line, w.pick("cta")[0]) if p))
     if brand.shop_url.strip():
         paragraphs.append(f"{CTA_LINK[w.voice]}: {brand.shop_url.strip()}")
     paragraphs.append(f"{_closing(angle, w.voice, brand.avoid_words)}\n{brand.signature}")
     body = "\n\n".join(paragraphs)
     return Draft("email", body, subject=subject, preheader=preheader, angle=angle.key,
                  html=render_email_html(subject, preheader, body, brand.shop_url.strip()))
+
+
+def _more_evidence(w: _Writing, used: str) -> list[str]:
+    """For long emails: the angle's other evidence lines (about the same products), as one more paragraph."""
+    lines = [line for line, _ in _usable(w.angle.evidence, w.voice, w.slots, w.evidence.brand.avoid_words)]
+    extra = [line for line in dict.fromkeys(lines) if line != used][:2]
+    return [" ".join(extra)] if extra else []
+
+
+def _by_length(usable: list[tuple[str, bool]], length: Length, choice: int) -> tuple[str, bool]:
+    """The line to use: the shortest for short drafts, the longest for long ones, else the variant's choice."""
+    if length is Length.SHORT:
+        return min(usable, key=lambda u: len(u[0]))
+    if length is Length.LONG:
+        return max(usable, key=lambda u: len(u[0]))
+    return usable[choice % len(usable)]
 
 
 def _closing(angle: Angle, voice: str, avoid: tuple[str, ...]) -> str:

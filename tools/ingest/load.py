@@ -1,8 +1,10 @@
 """Load a user's file into the workspace: read, map, validate, then write in one transaction.
 
 Everything that can fail on bad input happens *before* the workspace is touched, and the write itself
-is a single DuckDB transaction, so a failed ingest never leaves a half-loaded table. Re-ingesting the
-same file with the same mapping is a no-op; adding to or replacing existing data must be asked for.
+is a single store transaction, so a failed ingest never leaves a half-loaded table. Orders and customers
+change every customer's features, so those are recomputed inside the same transaction: readers see the
+old data with the old features or the new data with the new ones. Re-ingesting the same file with the
+same mapping is a no-op; adding to or replacing existing data must be asked for.
 """
 
 from __future__ import annotations
@@ -13,27 +15,34 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from tools.behaviour.feature_store import FeatureRun, Progress, refresh_features
 from tools.errors import UserError
 from tools.ingest.mapping import get_preset, parse_map_options, resolve_mapping
 from tools.ingest.normalise import Normalised, Source, normalise_customers, normalise_orders, normalise_texts
 from tools.ingest.readers import ReadOptions, check_readable_file, read_table
 from tools.ingest.schema import SCHEMAS
-from tools.settings import ensure_config_file
-from tools.store.workspace import Workspace, registered
+from tools.results import Column, Kind, Table, ToolResult
+from tools.runtime.config_file import ensure_config_file
+from tools.store.store import registered
 
 if TYPE_CHECKING:
     import duckdb
+
+    from tools.runtime.shop import Shop
 
 IngestMode = Literal["auto", "append", "replace"]
 DATE_COLUMNS = {"orders": "order_date", "customers": "signup_date", "texts": "date"}
 Status = Literal["loaded", "appended", "replaced", "unchanged"]
 
 
+FEATURE_TABLES = ("orders", "customers")
+
+
 @dataclass
-class IngestReport:
-    """What an ingest did, in the numbers a user checks first."""
+class IngestReport(ToolResult):
+    """What an ingest did, in the numbers a user checks first (and the feature refresh it triggered)."""
 
     table: str
     file: str
@@ -51,14 +60,36 @@ class IngestReport:
     encoding: str
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    features: FeatureRun | None = None
 
     @property
     def rows_skipped(self) -> int:
         return sum(self.skipped.values())
 
+    def facts(self) -> dict[str, Any]:
+        return {"table": self.table, "status": self.status, "rows_read": self.rows_read, "rows_kept": self.rows_kept,
+                "rows_skipped": self.rows_skipped, "customers": self.customers}
+
+    def tables(self) -> list[Table]:
+        rows: list[list[Any]] = [["rows read", self.rows_read], ["rows kept", self.rows_kept]]
+        rows += [[f"skipped: {reason}", count] for reason, count in self.skipped.items()]
+        if self.table == "orders":
+            rows += [["returns (kept, netted)", self.returns], ["net amount", self.net_amount]]
+        if self.duplicates:
+            rows.append(["duplicate rows", self.duplicates])
+        if self.first_date:
+            rows.append(["dates", f"{self.first_date} → {self.last_date}"])
+        rows.append(["columns used", ", ".join(f"{k}←{v}" for k, v in self.mapping.items())])
+        if self.features is not None:
+            rows.append(["lifecycle", ", ".join(f"{k} {v:,}" for k, v in self.features.lifecycle_counts.items())])
+        return [Table(f"{self.table} from {self.file}", [Column("measure"), Column("value", Kind.NUMBER)], rows)]
+
+    def row_count(self) -> int:
+        return self.rows_kept
+
 
 def ingest_file(
-    workspace_root: Path,
+    shop: Shop,
     table: str,
     path: Path,
     *,
@@ -66,8 +97,9 @@ def ingest_file(
     map_pairs: list[str] | None = None,
     mode: IngestMode = "auto",
     date_format: str | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Validate ``path`` as a ``table`` file and store it in the workspace at ``workspace_root``."""
+    """Validate ``path`` as a ``table`` file and store it in the shop's workspace (creating it if needed)."""
     started, wall_start = time.perf_counter(), time.time()
     schema = SCHEMAS.get(table)
     if schema is None:
@@ -78,24 +110,33 @@ def ingest_file(
     fmt = date_format or (chosen.date_format if chosen else None)
     check_readable_file(path)
     fingerprint = _fingerprint(path, table, explicit, fmt, preset)
-    if mode != "replace" and (previous := _already_loaded(workspace_root, table, fingerprint, path)):
+    if mode != "replace" and (previous := _already_loaded(shop, table, fingerprint, path)):
         return replace(previous, seconds=round(time.perf_counter() - started, 2))
     raw = read_table(path, chosen.read_options if chosen else ReadOptions())
     mapping = resolve_mapping(list(raw.frame.columns), schema, explicit, str(path))
     source = Source(raw.frame, mapping, str(path), first_row_number=1 + raw.header_lines)
     normalised = _normalise(table, source, fmt, chosen.return_order_prefix if chosen else None)
     _require_rows(path, normalised)
-    is_new = not Workspace(workspace_root).exists()
-    workspace = Workspace.create(workspace_root, migrate=False)
+    is_new = not shop.exists()
+    features = None
     try:
-        with workspace.transaction() as con:
+        with shop.writing() as con:
             status = _store(con, table, normalised, path, fingerprint, mapping, mode, wall_start)
+            if status != "unchanged" and table in FEATURE_TABLES and _has_orders(con):
+                features = refresh_features(shop, progress=progress)
     except BaseException:
         if is_new:
-            _discard_if_empty(workspace)
+            shop.store.discard()
         raise
-    ensure_config_file(workspace_root)
-    return _report(table, path, status, normalised, mapping, raw.encoding, started)
+    ensure_config_file(shop.root)
+    report = _report(table, path, status, normalised, mapping, raw.encoding, started)
+    report.features = features
+    report.warnings += features.warnings if features else []
+    return report
+
+
+def _has_orders(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM orders").fetchone()[0] > 0
 
 
 def _require_rows(path: Path, normalised: Normalised) -> None:
@@ -109,26 +150,13 @@ def _require_rows(path: Path, normalised: Normalised) -> None:
     )
 
 
-def _discard_if_empty(workspace: Workspace) -> None:
-    """A first ingest that failed mid-write leaves no workspace behind rather than an empty one."""
-    try:
-        with workspace.connect(read_only=True) as con:
-            logged = con.execute("SELECT count(*) FROM ingest_log").fetchone()[0]
-    except Exception:  # the original error matters more than this clean-up
-        return
-    if not logged:
-        for leftover in (workspace.db_path, workspace.db_path.with_name(workspace.db_path.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-
-
-def _already_loaded(workspace_root: Path, table: str, fingerprint: str, path: Path) -> IngestReport | None:
+def _already_loaded(shop: Shop, table: str, fingerprint: str, path: Path) -> IngestReport | None:
     """The report of an identical earlier ingest that is still active, so re-ingesting is a cheap no-op."""
-    workspace = Workspace(workspace_root)
-    if not workspace.exists():
+    if not shop.exists():
         return None
     # Values are inlined rather than bound: DuckDB imports pandas (~0.7 s) for the first bound parameter,
     # and this path should stay fast. Both are safe: ``table`` is a schema name, ``fingerprint`` a hex digest.
-    with workspace.connect(read_only=True) as con:
+    with shop.reading() as con:
         row = con.execute(
             "SELECT id, rows_read, rows_kept, skipped_reasons, returns, duplicates, mapping FROM ingest_log "
             f"WHERE table_name = '{table}' AND file_sha256 = '{fingerprint}' AND active"

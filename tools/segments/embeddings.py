@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from tools.errors import NotInstalled, UserError
-from tools.store.workspace import registered
+from tools.store.store import registered
 
 if TYPE_CHECKING:
     import duckdb
 
-    from tools.store.workspace import Workspace, registered
+    from tools.store.store import Store
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_MODEL_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
@@ -136,7 +136,7 @@ class EmbeddingStats:
     texts_per_second: float
 
 
-def embed_texts(workspace: Workspace, texts: Sequence[str], encoder: Encoder,
+def embed_texts(store: Store, texts: Sequence[str], encoder: Encoder,
                 progress: EmbedProgress | None = None) -> tuple[np.ndarray, EmbeddingStats]:
     """Vectors for ``texts`` (row i for text i), embedding only texts the cache does not hold yet."""
     import time
@@ -145,11 +145,11 @@ def embed_texts(workspace: Workspace, texts: Sequence[str], encoder: Encoder,
     clean = [normalise_text(t) for t in texts]
     hashes = [text_hash(t) for t in clean]
     first_of = dict(zip(hashes, clean, strict=True))
-    with workspace.connect(read_only=True) as con:
+    with store.reading() as con:
         known = cached_hashes(con, encoder.name)
     missing = sorted((h for h in first_of if h not in known), key=lambda h: len(first_of[h]))
-    fresh = _encode_missing(workspace, encoder, [(h, first_of[h]) for h in missing], progress)
-    with workspace.connect(read_only=True) as con:
+    fresh = _encode_missing(store, encoder, [(h, first_of[h]) for h in missing], progress)
+    with store.reading() as con:
         stored = load_vectors(con, encoder.name, [h for h in first_of if h not in fresh])
     stored.update(fresh)
     matrix = _stack([stored[h] for h in hashes])
@@ -159,7 +159,7 @@ def embed_texts(workspace: Workspace, texts: Sequence[str], encoder: Encoder,
     return matrix, stats
 
 
-def _encode_missing(workspace: Workspace, encoder: Encoder, items: list[tuple[str, str]],
+def _encode_missing(store: Store, encoder: Encoder, items: list[tuple[str, str]],
                     progress: EmbedProgress | None) -> dict[str, np.ndarray]:
     """Encode ``items`` (hash, text) in length-sorted chunks (progress after each), writing to the cache
     every FLUSH_EVERY texts so an interrupted run keeps most of its work."""
@@ -175,7 +175,7 @@ def _encode_missing(workspace: Workspace, encoder: Encoder, items: list[tuple[st
         fresh.update(zip((h for h, _ in chunk), _unit(vectors), strict=True))
         pending += [h for h, _ in chunk]
         if len(pending) >= FLUSH_EVERY or start + ENCODE_CHUNK >= len(items):
-            with workspace.transaction() as con:
+            with store.writing() as con:
                 store_vectors(con, encoder.name, pending, np.vstack([fresh[h] for h in pending]))
             pending = []
         if progress:

@@ -18,7 +18,7 @@ import numpy as np
 from tools.privacy.redaction import PiiDirectory
 from tools.segments.lift import top_by_lift
 from tools.segments.naming import stem
-from tools.store.workspace import registered
+from tools.store.store import registered
 
 if TYPE_CHECKING:
     import duckdb

@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tools.errors import UserError
-from tools.store.workspace import registered
+from tools.store.store import registered
 
 if TYPE_CHECKING:
     import duckdb
-
-CURRENT_SEGMENTS_VIEW = """
-CREATE OR REPLACE VIEW current_segments AS
-SELECT a.customer_id, a.segment_id, d.name AS segment_name, d.slug AS segment_slug
-FROM segment_assignments a JOIN segment_definitions d USING (run_id, segment_id)
-WHERE a.run_id = (SELECT max(run_id) FROM segment_runs)
-"""
-
 
 @dataclass(frozen=True)
 class PreviousSegment:
@@ -166,8 +159,9 @@ def save_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> int:
     import pyarrow as pa
 
     run_id = int(con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM segment_runs").fetchone()[0])
-    con.execute("INSERT INTO segment_runs VALUES (?, current_timestamp, ?, ?, ?, ?, ?, ?)",
-                [run_id, record.k, record.seed, record.model, record.space, len(record.customer_ids),
+    con.execute("INSERT INTO segment_runs VALUES (?, ?::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+                [run_id, record.created_at or datetime.now(), record.k, record.seed, record.model, record.space,
+                 len(record.customer_ids),
                  json.dumps(record.summary, default=str)])
     for segment, centroid in zip(record.segments, record.centroids, strict=True):
         first_run = record.first_run_ids.get(segment["id"], run_id)
@@ -181,7 +175,6 @@ def save_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> int:
     with registered(con, "new_assignments", assignments):
         con.execute("INSERT INTO segment_assignments SELECT ?, customer_id, segment_id, similarity "
                     "FROM new_assignments", [run_id])
-    con.execute(CURRENT_SEGMENTS_VIEW)
     return run_id
 
 

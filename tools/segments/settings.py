@@ -8,15 +8,16 @@ the CLI, the embedded planner and the LLM tools.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from tools.errors import UserError
 from tools.segments.clustering import DEFAULT_ITERATIONS, DEFAULT_K_RANGE, DEFAULT_RESTARTS
 from tools.segments.embeddings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_SEQ_LENGTH, DEFAULT_MODEL
-from tools.settings import load_section
+
+if TYPE_CHECKING:
+    from tools.runtime.settings import Settings
 
 DEFAULTS: dict[str, Any] = {
     "model": DEFAULT_MODEL,
@@ -65,9 +66,9 @@ class SegmentSettings:
     rename: bool
 
 
-def load_settings(workspace_root: Path, **overrides: Any) -> SegmentSettings:
+def load_settings(config: Settings, **overrides: Any) -> SegmentSettings:
     """Defaults, then ``[segments]`` of the workspace config, then non-None ``overrides``."""
-    values = load_section(workspace_root, "segments", DEFAULTS)
+    values = config.section("segments", DEFAULTS)
     values.update({key: value for key, value in overrides.items() if value is not None})
     settings = SegmentSettings(**values)
     if settings.k is not None and settings.k < 2:

