@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from agent.answering import Session
 from agent.chat_loop import run_chat
 from agent.cli import app
+from tools.runtime.shop import Shop
 
 
 @pytest.fixture
@@ -23,6 +25,10 @@ def _no_llm(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+def _session(shop: Path) -> Session:
+    return Session(Shop(shop))
+
+
 def _run(shop: Path, *args: str):  # noqa: ANN202
     return CliRunner().invoke(app, ["-w", str(shop), *args])
 
@@ -33,12 +39,16 @@ def test_ask_returns_exactly_the_customers_command_audience_with_thresholds(shop
     assert asked.exit_code == 0, asked.output
     answer, customers = json.loads(asked.stdout), json.loads(listed.stdout)
 
-    assert set(answer) == {"question", "planner", "steps", "answer", "tables", "drafts", "reproduce", "warnings"}
-    assert answer["planner"] == "embedded"
-    assert answer["steps"] == [{"tool": "find_customers", "args": {"lifecycle": ["lapsing"], "value_tier": ["high"]},
-                                "rows": customers["total"]}]
-    assert [row[0] for row in answer["tables"][0]["rows"]] == [row[0] for row in customers["rows"]]
-    assert f"{customers['total']:,} lapsing high-value customers" in answer["answer"]
+    assert set(answer) == {"question", "planner", "status", "steps", "answer", "tables", "drafts", "reproduce",
+                           "warnings"}
+    assert answer["planner"] == "embedded" and answer["status"] == "answered"
+    listing = customers["steps"][0]["data"]
+    [step] = answer["steps"]
+    assert (step["tool"], step["rows"]) == ("find_customers", listing["total"])
+    assert step["args"] == {"lifecycle": ["lapsing"], "value_tier": ["high"], "sort_by": "predicted_value_12m",
+                            "limit": 1000}
+    assert [row[0] for row in answer["tables"][0]["rows"]] == [row[0] for row in listing["rows"]]
+    assert f"{listing['total']:,} lapsing high-value customers" in answer["answer"]
     assert "1.5×" in answer["answer"] and "top 20%" in answer["answer"]
     assert answer["reproduce"] == ["segment-agent customers --lifecycle lapsing --value high"]
 
@@ -48,6 +58,7 @@ def test_unsafe_request_is_refused_with_no_steps(shop: Path) -> None:
     answer = json.loads(result.stdout)
     assert result.exit_code == 0
     assert answer["steps"] == [] and answer["tables"] == []
+    assert answer["status"] == "refused"
     assert "can't" in answer["answer"]
 
 
@@ -61,7 +72,7 @@ def test_chat_follow_ups_and_commands(shop: Path, tmp_path: Path, capsys: pytest
     export = tmp_path / "vips.csv"
     lines = iter(["who are my lapsing VIPs?", "only those in Germany", "draft a win-back email for them",
                   f"/export {export}", "/json", "/quit"])
-    run_chat(shop, "embedded", input_fn=lambda _prompt: next(lines))
+    run_chat(_session(shop), "embedded", input_fn=lambda _prompt: next(lines))
     output = capsys.readouterr().out
 
     assert "lapsing high-value customers in Germany" in output
@@ -73,4 +84,4 @@ def test_chat_ends_cleanly_on_ctrl_d(shop: Path) -> None:
     def end_of_input(_prompt: str) -> str:
         raise EOFError
 
-    run_chat(shop, "embedded", input_fn=end_of_input)
+    run_chat(_session(shop), "embedded", input_fn=end_of_input)

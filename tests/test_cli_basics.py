@@ -10,10 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from shop_builders import good_orders, run_cli
+from shop_builders import RUNNER, good_orders, query, run_cli
+
+from agent.cli import app
 
 HEAVY_MODULES = ("torch", "sentence_transformers", "faiss", "langchain", "pandas", "duckdb")
 CONSOLE_SCRIPT = Path(sys.executable).parent / "segment-agent"
+# The §8 answer object every data command prints with --json.
+ANSWER_KEYS = {"question", "planner", "status", "steps", "answer", "tables", "drafts", "reproduce", "warnings"}
 
 
 def _help_seconds() -> float:
@@ -49,9 +53,23 @@ def test_ingest_json_report_is_valid_json(tmp_path: Path) -> None:
     result = run_cli(tmp_path / "ws", "ingest", "orders", str(good_orders(tmp_path)), "--json")
 
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
+    answer = json.loads(result.stdout)
+    assert set(answer) == ANSWER_KEYS
+    assert (answer["planner"], answer["status"], [step["tool"] for step in answer["steps"]]) == (
+        "direct", "answered", ["ingest"])
+    report = answer["steps"][0]["data"]
     assert (report["status"], report["rows_kept"], report["customers"], report["net_amount"]) == (
         "loaded", 3, 2, 35.75)
+    assert answer["tables"][0]["columns"] == ["measure", "value"]
+
+
+def test_workspace_option_may_follow_the_subcommand(tmp_path: Path) -> None:
+    workspace = tmp_path / "after"
+    result = RUNNER.invoke(app, ["ingest", "orders", str(good_orders(tmp_path)), "-w", str(workspace), "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["steps"][0]["data"]["rows_kept"] == 3
+    assert query(workspace, "SELECT count(*) FROM orders") == [(3,)]
 
 
 def test_ingest_without_a_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -8,26 +8,31 @@ nothing invalid ever comes out.
 from __future__ import annotations
 
 import json
+import statistics
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from campaign_shop import customer_name, shared_shop
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shop_builders import open_shop
 
 from tools.behaviour.customers import AudienceFilter
 from tools.campaigns.brand import BrandSettings
 from tools.campaigns.copy_evidence import CopyEvidence, ItemFact, build_evidence
 from tools.campaigns.copy_templates import BANK
 from tools.campaigns.copy_validator import CopyRules, parse_offer, validate_draft
-from tools.campaigns.drafting import CampaignRequest, build_rules, draft_campaign, write_drafts
-from tools.campaigns.drafts import CHANNELS, GOALS
-from tools.campaigns.target_group import resolve_target
+from tools.campaigns.copywriter import TextWriter
+from tools.campaigns.drafting import CampaignRequest, CampaignResult, build_rules, draft_campaign, write_drafts
+from tools.campaigns.target_group import target_group
 from tools.campaigns.template_copywriter import CopyBrief, TemplateCopywriter
+from tools.concepts import Channel, Goal, Length, Tone
 from tools.errors import UserError
 
 GERMANY = AudienceFilter(country="Germany")
+CHANNELS, GOALS, LENGTHS = list(Channel), list(Goal), list(Length)
 
 
 class ScriptedWriter:
@@ -60,10 +65,11 @@ def rules_for(ev: CopyEvidence, offer: str | None = None) -> CopyRules:
 
 @pytest.mark.parametrize("goal", GOALS)
 @pytest.mark.parametrize("channel", CHANNELS)
-@pytest.mark.parametrize("tone", ["warm", "playful", "premium"])
-def test_template_drafts_are_valid_distinct_and_deterministic(goal, channel, tone):
+@pytest.mark.parametrize("tone", list(Tone))
+@pytest.mark.parametrize("length", LENGTHS)
+def test_template_drafts_are_valid_distinct_and_deterministic(goal, channel, tone, length):
     ev = evidence()
-    brief = CopyBrief(channel, goal, parse_offer("15% off"), tone, 3)
+    brief = CopyBrief(channel, goal, parse_offer("15% off"), tone, 3, length)
     drafts = TemplateCopywriter().write(ev, brief, rules_for(ev, "15% off"))
     assert len({d.all_text() for d in drafts}) == 3
     assert len({d.angle for d in drafts}) == 3
@@ -73,7 +79,7 @@ def test_template_drafts_are_valid_distinct_and_deterministic(goal, channel, ton
 
 def test_template_email_reads_like_an_email():
     ev = evidence(BrandSettings(name="Northwind", shop_url="https://northwind.example"))
-    draft = TemplateCopywriter().write(ev, CopyBrief("email", "winback", parse_offer("15% off")),
+    draft = TemplateCopywriter().write(ev, CopyBrief(Channel.EMAIL, Goal.WINBACK, parse_offer("15% off")),
                                        rules_for(ev, "15% off"))[0]
     assert draft.body.startswith("Hi there,") and draft.body.endswith("The Northwind team")
     assert "15% off" in draft.body and "https://northwind.example" in draft.html
@@ -102,7 +108,7 @@ def test_without_evidence_drafts_promise_no_picks():
 
 def test_offers_without_evidence_still_give_valid_sms_when_the_product_name_is_huge():
     ev = evidence(products=["Extra Long Limited Edition Hand Stitched Waterproof Trail Running Jacket With Hood"])
-    brief = CopyBrief("sms", "winback", parse_offer("£10 off"), None, 3)
+    brief = CopyBrief(Channel.SMS, Goal.WINBACK, parse_offer("£10 off"), None, 3)
     assert all(validate_draft(d, rules_for(ev, "£10 off")) == []
                for d in TemplateCopywriter().write(ev, brief, rules_for(ev, "£10 off")))
 
@@ -119,10 +125,12 @@ avoid_lists = st.lists(st.sampled_from(["love", "treat", "favourite", "welcome",
        category=st.sampled_from([None, "Outdoor", "Home & Kitchen"]),
        goal=st.sampled_from(GOALS), channel=st.sampled_from(CHANNELS),
        offer=st.sampled_from([None, "15% off", "£10 off", "free delivery"]),
-       tone=st.sampled_from([None, "warm", "playful", "premium", "cheeky"]))
-def test_template_drafts_always_pass_the_validator(products, avoid, name, category, goal, channel, offer, tone):
+       tone=st.sampled_from([None, "warm", "playful", "premium", "cheeky"]), length=st.sampled_from(LENGTHS))
+def test_template_drafts_always_pass_the_validator(products, avoid, name, category, goal, channel, offer, tone,
+                                                    length):
     ev = evidence(BrandSettings(name=name, avoid_words=tuple(avoid)), products, category)
-    drafts = TemplateCopywriter().write(ev, CopyBrief(channel, goal, parse_offer(offer), tone, 3), rules_for(ev, offer))
+    brief = CopyBrief(channel, goal, parse_offer(offer), tone, 3, length)
+    drafts = TemplateCopywriter().write(ev, brief, rules_for(ev, offer))
     assert all(validate_draft(d, rules_for(ev, offer)) == [] for d in drafts)
 
 
@@ -131,6 +139,12 @@ def test_template_drafts_always_pass_the_validator(products, avoid, name, catego
 @pytest.fixture(scope="module")
 def shop() -> Path:
     return shared_shop()
+
+
+def drafted(workspace: Path, request: CampaignRequest, writer: TextWriter | None = None) -> CampaignResult:
+    """``draft_campaign`` on a shop whose text-writing model is ``writer`` (None: the template writer)."""
+    with open_shop(workspace, writer=writer) as opened:
+        return draft_campaign(opened, request)
 
 
 def reply(*variants: dict[str, object]) -> str:
@@ -143,7 +157,7 @@ GOOD_EMAIL = {"subject": "Your running favourites are waiting", "preheader": "A 
 
 def test_a_valid_model_draft_is_kept_and_its_prompt_holds_only_aggregates(shop):
     writer = ScriptedWriter(reply(GOOD_EMAIL))
-    result = draft_campaign(shop, CampaignRequest(audience=GERMANY, variants=1), writer)
+    result = drafted(shop, CampaignRequest(audience=GERMANY, variants=1), writer)
     assert result.writer == "llm" and result.warnings == []
     assert result.drafts[0].subject == GOOD_EMAIL["subject"]
     assert any("Trail Running Jacket" in fact for fact in result.drafts[0].facts_used)
@@ -158,7 +172,7 @@ def test_a_valid_model_draft_is_kept_and_its_prompt_holds_only_aggregates(shop):
 def test_an_invalid_draft_is_repaired_once_with_the_violations(shop):
     bad = {**GOOD_EMAIL, "subject": "Take 60% off the Quantum Hoverboard today"}
     writer = ScriptedWriter(reply(bad), reply(GOOD_EMAIL))
-    result = draft_campaign(shop, CampaignRequest(audience=GERMANY, variants=1), writer)
+    result = drafted(shop, CampaignRequest(audience=GERMANY, variants=1), writer)
     assert result.drafts[0].writer == "llm" and result.warnings == []
     repair_prompt = writer.prompts[1]
     assert "above the brand maximum of 20%" in repair_prompt and "Quantum Hoverboard" in repair_prompt
@@ -167,28 +181,28 @@ def test_an_invalid_draft_is_repaired_once_with_the_violations(shop):
 def test_a_draft_still_invalid_after_repair_is_replaced_by_a_template_with_a_warning(shop):
     bad = {**GOOD_EMAIL, "body": "Hi {name}, write to anna.schmidt@example.com"}
     writer = ScriptedWriter(reply(bad, GOOD_EMAIL), reply(bad))
-    result = draft_campaign(shop, CampaignRequest(audience=GERMANY, variants=2), writer)
+    result = drafted(shop, CampaignRequest(audience=GERMANY, variants=2), writer)
     assert [d.writer for d in result.drafts] == ["template", "llm"]
     assert len(result.warnings) == 1 and "Variant 1" in result.warnings[0] and "placeholder" in result.warnings[0]
 
 
 @pytest.mark.parametrize("failure", [TimeoutError("model timed out"), "Sorry, I can't help with that."])
 def test_a_failing_or_unparseable_model_falls_back_to_templates(shop, failure):
-    result = draft_campaign(shop, CampaignRequest(audience=GERMANY, channel="push"), ScriptedWriter(failure))
+    result = drafted(shop, CampaignRequest(audience=GERMANY, channel="push"), ScriptedWriter(failure))
     assert result.writer == "template" and len(result.drafts) == 3
     assert "template writer" in result.warnings[0]
 
 
 def test_missing_sms_opt_out_is_added_and_short_replies_are_topped_up(shop):
     writer = ScriptedWriter(reply({"message": "We've missed you! Come and see us."}))
-    result = draft_campaign(shop, CampaignRequest(audience=GERMANY, channel="sms", variants=2), writer)
+    result = drafted(shop, CampaignRequest(audience=GERMANY, channel="sms", variants=2), writer)
     assert result.drafts[0].writer == "llm" and result.drafts[0].body.endswith("Reply STOP to opt out")
     assert result.drafts[1].writer == "template" and "only 1 drafts" in result.warnings[0]
 
 
 def test_offers_above_the_brand_maximum_are_refused_before_drafting(shop):
     with pytest.raises(UserError, match="maximum discount of 20%"):
-        draft_campaign(shop, CampaignRequest(audience=GERMANY, offer="60% off"))
+        drafted(shop, CampaignRequest(audience=GERMANY, offer="60% off"))
 
 
 def test_marketers_can_override_prompts_in_the_workspace(shop, tmp_path):
@@ -197,13 +211,30 @@ def test_marketers_can_override_prompts_in_the_workspace(shop, tmp_path):
     (overrides / "campaign_push.md").write_text("Write {{ variants }} pushes about {{ nonsense }}.")
     try:
         with pytest.raises(UserError, match="unknown field"):
-            draft_campaign(shop, CampaignRequest(audience=GERMANY, channel="push"), ScriptedWriter("{}"))
+            drafted(shop, CampaignRequest(audience=GERMANY, channel="push"), ScriptedWriter("{}"))
         (overrides / "campaign_push.md").write_text("PUSH for {{ goal }}: {{ evidence }}")
         writer = ScriptedWriter("{}")
-        draft_campaign(shop, CampaignRequest(audience=GERMANY, channel="push", goal="loyalty"), writer)
+        drafted(shop, CampaignRequest(audience=GERMANY, channel="push", goal="loyalty"), writer)
         assert writer.prompts[0].startswith("PUSH for loyalty:")
     finally:
         (overrides / "campaign_push.md").unlink()
+
+
+def test_length_shortens_and_lengthens_the_drafts_for_every_channel_and_goal(shop):
+    def mean_body(opened, channel: Channel, goal: Goal, length: Length) -> float:
+        result = draft_campaign(opened, CampaignRequest(audience=GERMANY, channel=channel, goal=goal, length=length))
+        assert result.length == length.value and result.facts()["length"] == length.value
+        return statistics.mean(len(d.body) for d in result.drafts)
+
+    with open_shop(shop) as opened:
+        for channel in CHANNELS:
+            for goal in GOALS:
+                short, standard, long = (mean_body(opened, channel, goal, length) for length in LENGTHS)
+                where = f"{channel.value}/{goal.value}: {short:.0f}, {standard:.0f}, {long:.0f} characters"
+                if channel is Channel.EMAIL:
+                    assert short < standard < long, where
+                else:  # an SMS or push line is one sentence within a hard limit: short can only be shorter
+                    assert short <= standard, where
 
 
 # ---- adversarial model output, property-based -------------------------------------------------------------
@@ -230,20 +261,24 @@ model_reply = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def pipeline(shop: Path) -> tuple[CopyEvidence, dict[str, CopyRules]]:
+def pipeline(shop: Path) -> Iterator[tuple[CopyEvidence, dict[str, CopyRules]]]:
+    """Evidence and rules for Germany, built as draft_campaign builds them; the read stays open while the
+    tests run because the rules look customer names up on its connection."""
     from tools.campaigns.brand import load_brand
 
-    group = resolve_target(shop, None, GERMANY)
-    ev = build_evidence(shop, group, load_brand(shop))
-    return ev, {offer: build_rules(shop, ev, parse_offer(offer)) for offer in ("", "15% off")}
+    with open_shop(shop) as opened, opened.reading() as con, target_group(opened, None, GERMANY) as group:
+        ev = build_evidence(con, group, load_brand(opened.settings))
+        yield ev, {offer: build_rules(con, ev, parse_offer(offer)) for offer in ("", "15% off")}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(replies=st.lists(model_reply, min_size=1, max_size=8), channel=st.sampled_from(CHANNELS),
-       goal=st.sampled_from(GOALS), offer=st.sampled_from(["", "15% off"]), variants=st.integers(1, 3))
-def test_adversarial_model_output_never_produces_an_invalid_draft(pipeline, replies, channel, goal, offer, variants):
+       goal=st.sampled_from(GOALS), offer=st.sampled_from(["", "15% off"]), variants=st.integers(1, 3),
+       length=st.sampled_from(LENGTHS))
+def test_adversarial_model_output_never_produces_an_invalid_draft(pipeline, replies, channel, goal, offer, variants,
+                                                                  length):
     ev, rules = pipeline
-    brief = CopyBrief(channel, goal, parse_offer(offer), None, variants)
+    brief = CopyBrief(channel, goal, parse_offer(offer), None, variants, length)
     drafts, _ = write_drafts(ev, brief, rules[offer], ScriptedWriter(*replies))
     assert len(drafts) == variants
     for draft in drafts:
@@ -255,7 +290,7 @@ def test_adversarial_model_output_never_produces_an_invalid_draft(pipeline, repl
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(replies=st.lists(model_reply, min_size=1, max_size=4), channel=st.sampled_from(CHANNELS))
 def test_adversarial_output_through_draft_campaign_end_to_end(shop, pipeline, replies, channel):
-    result = draft_campaign(shop, CampaignRequest(audience=GERMANY, channel=channel, offer="15% off", variants=2),
-                            ScriptedWriter(*replies))
+    result = drafted(shop, CampaignRequest(audience=GERMANY, channel=channel, offer="15% off", variants=2),
+                              ScriptedWriter(*replies))
     _, rules = pipeline
     assert len(result.drafts) == 2 and all(validate_draft(d, rules["15% off"]) == [] for d in result.drafts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,57 +19,62 @@ from tools.segments.embeddings import (
     pool_vectors,
     resolve_model,
 )
-from tools.store.workspace import Workspace
+from tools.store.store import Store
 
 TEXTS = ["Love these trail shoes", "Sourdough every weekend", "My dog adores the lead"]
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    return Workspace.create(tmp_path / "ws")
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty workspace store (the embedding cache lives in it)."""
+    store = Store(tmp_path / "ws", create=True)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
-def test_second_pass_embeds_nothing(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
-    first, stats = embed_texts(workspace, TEXTS, fake_encoder)
+def test_second_pass_embeds_nothing(store: Store, fake_encoder: FakeEncoder) -> None:
+    first, stats = embed_texts(store, TEXTS, fake_encoder)
     assert (stats.embedded, stats.cached) == (3, 0)
     calls = fake_encoder.calls
-    again, stats = embed_texts(workspace, TEXTS, fake_encoder)
+    again, stats = embed_texts(store, TEXTS, fake_encoder)
     assert fake_encoder.calls == calls, "a re-run with unchanged texts must not call the encoder"
     assert (stats.embedded, stats.cached) == (0, 3)
     np.testing.assert_array_equal(first, again)
 
 
-def test_only_new_or_changed_texts_are_embedded(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
-    embed_texts(workspace, TEXTS, fake_encoder)
+def test_only_new_or_changed_texts_are_embedded(store: Store, fake_encoder: FakeEncoder) -> None:
+    embed_texts(store, TEXTS, fake_encoder)
     fake_encoder.texts.clear()
     changed = [TEXTS[0], "Sourdough every single weekend", TEXTS[2], "A brand new review"]
-    vectors, stats = embed_texts(workspace, changed, fake_encoder)
+    vectors, stats = embed_texts(store, changed, fake_encoder)
     assert sorted(fake_encoder.texts) == ["A brand new review", "Sourdough every single weekend"]
     assert stats.embedded == 2 and vectors.shape == (4, fake_encoder.encode(["x"]).shape[1])
 
 
-def test_duplicates_and_spacing_variants_share_one_vector(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
-    vectors, stats = embed_texts(workspace, ["Great  shoes ", "Great shoes", "Great shoes"], fake_encoder)
+def test_duplicates_and_spacing_variants_share_one_vector(store: Store, fake_encoder: FakeEncoder) -> None:
+    vectors, stats = embed_texts(store, ["Great  shoes ", "Great shoes", "Great shoes"], fake_encoder)
     assert fake_encoder.texts == ["Great shoes"] and stats.distinct == 1
     np.testing.assert_array_equal(vectors[0], vectors[2])
 
 
-def test_cache_is_per_model(workspace: Workspace) -> None:
+def test_cache_is_per_model(store: Store) -> None:
     one, other = FakeEncoder("model-a"), FakeEncoder("model-b")
-    embed_texts(workspace, TEXTS, one)
-    embed_texts(workspace, TEXTS, other)
+    embed_texts(store, TEXTS, one)
+    embed_texts(store, TEXTS, other)
     assert len(other.texts) == 3, "vectors of another model must never be reused"
 
 
-def test_vectors_are_unit_length_and_aligned_to_input(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
-    vectors, _ = embed_texts(workspace, [*TEXTS, TEXTS[0]], fake_encoder)
+def test_vectors_are_unit_length_and_aligned_to_input(store: Store, fake_encoder: FakeEncoder) -> None:
+    vectors, _ = embed_texts(store, [*TEXTS, TEXTS[0]], fake_encoder)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     np.testing.assert_array_equal(vectors[0], vectors[3])
 
 
-def test_progress_reports_texts_done(workspace: Workspace, fake_encoder: FakeEncoder) -> None:
+def test_progress_reports_texts_done(store: Store, fake_encoder: FakeEncoder) -> None:
     seen: list[tuple[int, int]] = []
-    embed_texts(workspace, TEXTS, fake_encoder, progress=lambda done, total: seen.append((done, total)))
+    embed_texts(store, TEXTS, fake_encoder, progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
 
 
@@ -96,8 +102,8 @@ def test_real_encoder_is_lazy_and_resolves_the_bundled_model() -> None:
 
 
 @pytest.mark.slow
-def test_real_model_embeds_offline(workspace: Workspace) -> None:
-    vectors, _ = embed_texts(workspace, ["trail running shoes", "running shoes for trails", "sourdough bread"],
+def test_real_model_embeds_offline(store: Store) -> None:
+    vectors, _ = embed_texts(store, ["trail running shoes", "running shoes for trails", "sourdough bread"],
                              SentenceTransformerEncoder())
     assert vectors.shape == (3, 384)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]

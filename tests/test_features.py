@@ -6,18 +6,29 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from shop_builders import run_cli
 
-from agent.cli import app
 from tools.behaviour.feature_store import refresh_features
-from tools.ingest.load import ingest_file
+from tools.ingest.load import IngestReport, ingest_file
+from tools.runtime.shop import Shop
+
+
+def _orders_file(tmp_path: Path, rows: list[tuple[str, str, float]]) -> Path:
+    path = tmp_path / "orders.csv"
+    path.write_text("customer_id,order_date,amount\n" + "".join(f"{c},{d},{a}\n" for c, d, a in rows))
+    return path
+
+
+def _ingest(shop: Shop, tmp_path: Path, rows: list[tuple[str, str, float]]) -> IngestReport:
+    """Load ``rows`` as the shop's orders; the ingest computes the features in the same write."""
+    return ingest_file(shop, "orders", _orders_file(tmp_path, rows))
 
 
 def _shop(tmp_path: Path, rows: list[tuple[str, str, float]]) -> Path:
-    path = tmp_path / "orders.csv"
-    path.write_text("customer_id,order_date,amount\n" + "".join(f"{c},{d},{a}\n" for c, d, a in rows))
+    """A workspace holding ``rows`` as its orders (and their features), for the CLI to open."""
     root = tmp_path / "ws"
-    ingest_file(root, "orders", path)
+    with Shop(root, create=True) as shop:
+        _ingest(shop, tmp_path, rows)
     return root
 
 
@@ -32,27 +43,35 @@ EDGE_SHOPS = {
 
 @pytest.mark.parametrize("name", list(EDGE_SHOPS))
 def test_awkward_shops_never_raise_and_every_customer_gets_a_stage(tmp_path: Path, name: str) -> None:
-    root = _shop(tmp_path, EDGE_SHOPS[name])
-    run = refresh_features(root)
+    with Shop(tmp_path / "ws", create=True) as shop:
+        run = _ingest(shop, tmp_path, EDGE_SHOPS[name]).features
+        assert run is not None
 
-    assert run.customers > 0
-    assert sum(run.lifecycle_counts.values()) == run.customers
-    assert set(run.lifecycle_counts) <= {"new", "active", "lapsing", "lapsed"}
-    assert sum(run.value_counts.values()) == run.customers
+        assert run.customers > 0
+        assert sum(run.lifecycle_counts.values()) == run.customers
+        assert set(run.lifecycle_counts) <= {"new", "active", "lapsing", "lapsed"}
+        assert sum(run.value_counts.values()) == run.customers
+        assert refresh_features(shop).facts() == run.facts()
 
 
 def test_thin_shop_warns_and_falls_back_to_recency_rules(tmp_path: Path) -> None:
-    run = refresh_features(_shop(tmp_path, EDGE_SHOPS["one order each"]))
-    assert any("recency" in warning.lower() or "not used" in warning.lower() for warning in run.warnings)
+    with Shop(tmp_path / "ws", create=True) as shop:
+        report = _ingest(shop, tmp_path, EDGE_SHOPS["one order each"])
+
+    assert report.features is not None
+    fallback = [warning for warning in report.features.warnings
+                if "recency" in warning.lower() or "not used" in warning.lower()]
+    assert fallback
+    assert set(fallback) <= set(report.warnings)
 
 
 def test_a_customer_overdue_against_their_own_rhythm_is_lapsing(tmp_path: Path) -> None:
     regular = [(f"r{i}", f"2024-{m:02d}-01", 30.0) for i in range(30) for m in range(1, 13)]  # monthly, active
     slipping = [("late", f"2024-{m:02d}-01", 30.0) for m in range(1, 9)]  # monthly, stopped in August
     root = _shop(tmp_path, regular + slipping + [("z", "2024-12-01", 5.0)])
-    refresh_features(root)
-    result = CliRunner().invoke(app, ["-w", str(root), "explain", "late", "--json"])
-    explanation = json.loads(result.stdout)
+    result = run_cli(root, "explain", "late", "--json")
+    assert result.exit_code == 0, result.output
+    explanation = json.loads(result.stdout)["steps"][0]["data"]
 
     assert explanation["lifecycle"] == "lapsing"
     assert "usually 31 days apart" in explanation["lifecycle_reason"]
@@ -62,15 +81,33 @@ def test_customers_filters_sorting_and_formats(tmp_path: Path) -> None:
     rows = [(f"c{i:02d}", f"2024-{1 + i % 12:02d}-15", 10.0 * (i + 1)) for i in range(24)]
     rows += [(f"c{i:02d}", "2024-12-20", 5.0) for i in range(0, 24, 3)]
     root = _shop(tmp_path, rows)
-    runner = CliRunner()
-    result = runner.invoke(app, ["-w", str(root), "customers", "--min-orders", "2", "--sort", "monetary",
-                                 "--format", "json", "--all"])
-    data = json.loads(result.stdout)
-    spends = [row[data["columns"].index("monetary")] for row in data["rows"]]
-    assert data["total"] == 8 and spends == sorted(spends, reverse=True)
-    csv_out = runner.invoke(app, ["-w", str(root), "customers", "--value", "high", "--format", "csv"]).stdout
+    result = run_cli(root, "customers", "--min-orders", "2", "--sort", "monetary", "--format", "json", "--all")
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.stdout)["tables"][0]
+    spends = [row[table["columns"].index("monetary")] for row in table["rows"]]
+    assert table["total"] == 8 and len(spends) == 8 and spends == sorted(spends, reverse=True)
+    csv_out = run_cli(root, "customers", "--value", "high", "--format", "csv").stdout
     assert csv_out.splitlines()[0].startswith("customer_id,lifecycle,value_tier")
-    bad = runner.invoke(app, ["-w", str(root), "customers", "--lifecycle", "sleepy"])
-    assert bad.exit_code == 1 and "--lifecycle" in bad.output
-    unknown_country = runner.invoke(app, ["-w", str(root), "customers", "--country", "Atlantis"])
+    bad = run_cli(root, "customers", "--lifecycle", "sleepy")
+    assert bad.exit_code == 1 and "--lifecycle" in bad.stderr
+    unknown_country = run_cli(root, "customers", "--country", "Atlantis")
     assert unknown_country.exit_code == 1
+
+
+def test_reads_warn_about_changed_rules_until_features_are_refreshed(tmp_path: Path) -> None:
+    root = _shop(tmp_path, [(f"c{i:02d}", f"2024-{1 + i % 12:02d}-15", 10.0 * (i + 1)) for i in range(20)])
+
+    def high_value() -> tuple[int, str]:
+        result = run_cli(root, "customers", "--value", "high", "--format", "csv", "--all")
+        assert result.exit_code == 0, result.output
+        return len(result.stdout.splitlines()) - 1, " ".join(result.stderr.split())
+
+    assert high_value() == (4, "")  # top 20% of 20 customers
+    (root / "segment-agent.toml").write_text("[value_tiers]\nhigh_share = 0.5\n")
+
+    count, warning = high_value()
+    assert count == 4  # a read answers from the stored features: it never refreshes them
+    assert "run segment-agent features" in warning
+
+    assert run_cli(root, "features").exit_code == 0
+    assert high_value() == (10, "")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from shop_builders import (
@@ -120,6 +121,8 @@ CASES: dict[str, BadInput] = {
     "malformed date format": BadInput(good_orders, ("--date-format", "%Q"), says=("--date-format '%Q'",),
                                       names_file=False),
 }
+
+
 def _refuse(workspace: Path, tmp_path: Path, name: str) -> str:
     case = CASES[name]
     path = case.build(tmp_path)
@@ -136,28 +139,52 @@ def _refuse(workspace: Path, tmp_path: Path, name: str) -> str:
     return message
 
 
+class Loaded(NamedTuple):
+    """A workspace holding one good orders file: where tests use it, its untouched copy, and its snapshot."""
+
+    workspace: Path
+    pristine: Path
+    snapshot: dict
+
+
 @pytest.fixture(scope="module")
-def loaded_workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """A workspace holding one good orders file (copied per test, never modified), and its snapshot."""
+def loaded_workspace(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
+    """Ingested once per module; ``workspace_copy`` restores it before each test that may change it."""
     root = tmp_path_factory.mktemp("loaded")
     result = run_cli(root / "ws", "ingest", "orders", str(good_orders(root)))
     assert result.exit_code == 0, result.output
-    return root / "ws", workspace_snapshot(root / "ws")
+    shutil.copytree(root / "ws", root / "pristine")
+    return Loaded(root / "ws", root / "pristine", workspace_snapshot(root / "ws"))
 
 
 @pytest.fixture
-def workspace_copy(loaded_workspace: tuple[Path, dict], tmp_path: Path) -> Path:
-    copy = tmp_path / "ws"
-    shutil.copytree(loaded_workspace[0], copy)
-    return copy
+def workspace_copy(loaded_workspace: Loaded) -> Path:
+    """The loaded workspace as it was right after its ingest, restored from the pristine copy in its own place.
+
+    Restored in place rather than copied anywhere, so these tests check what bad input does;
+    ``test_a_copied_workspace_is_still_a_workspace`` checks that a copy elsewhere opens too.
+    """
+    shutil.rmtree(loaded_workspace.workspace)
+    shutil.copytree(loaded_workspace.pristine, loaded_workspace.workspace)
+    return loaded_workspace.workspace
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_leaves_a_loaded_workspace_unchanged(
-    name: str, loaded_workspace: tuple[Path, dict], workspace_copy: Path, tmp_path: Path
+    name: str, loaded_workspace: Loaded, workspace_copy: Path, tmp_path: Path
 ) -> None:
     _refuse(workspace_copy, tmp_path, name)
-    assert workspace_snapshot(workspace_copy) == loaded_workspace[1]
+    assert workspace_snapshot(workspace_copy) == loaded_workspace.snapshot
+
+
+def test_a_copied_workspace_is_still_a_workspace(loaded_workspace: Loaded, tmp_path: Path) -> None:
+    # A workspace is one folder: a backup restored elsewhere or a renamed folder must open and refuse bad
+    # input like the original, not call its own catalog unreadable.
+    copy = tmp_path / "restored-elsewhere"
+    shutil.copytree(loaded_workspace.pristine, copy)
+
+    _refuse(copy, tmp_path, "unparseable date")
+    assert workspace_snapshot(copy) == loaded_workspace.snapshot
 
 
 @pytest.mark.parametrize("name", list(CASES))

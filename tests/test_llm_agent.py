@@ -13,14 +13,17 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from shop_builders import RUNNER, query
 
 from agent.answering import Session, answer_embedded, answer_question
+from agent.cli import app
 from agent.llm_agent import LlmFailure, answer_with_llm
 from agent.llm_config import load_llm_config
-from tools.behaviour.feature_store import refresh_features
+from agent.runtime import AgentProviders, LlmAccess
 from tools.ingest.load import ingest_file
 from tools.ingest.sample_shop import sample_files
-from tools.store.workspace import Workspace
+from tools.runtime.settings import Settings
+from tools.runtime.shop import Shop
 
 HEADLINE = "who are my lapsing high-value customers?"
 
@@ -45,7 +48,18 @@ def _config(shop: Path, monkeypatch: pytest.MonkeyPatch, base_url: str = "http:/
     monkeypatch.setenv("OPENAI_BASE_URL", base_url)
     monkeypatch.setenv("SEGMENT_AGENT_MODEL", "test-model")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    return load_llm_config(shop)
+    return load_llm_config(Settings.load(shop))
+
+
+def _fake_session(shop: Path, monkeypatch: pytest.MonkeyPatch, model: Any) -> Session:
+    return Session(Shop(shop), LlmAccess(_config(shop, monkeypatch), lambda: model))
+
+
+def _http_session(shop: Path, monkeypatch: pytest.MonkeyPatch, base_url: str) -> Session:
+    from agent.llm_agent import build_chat_model
+
+    config = _config(shop, monkeypatch, base_url)
+    return Session(Shop(shop), LlmAccess(config, lambda: build_chat_model(config)))
 
 
 def test_fake_model_plans_the_tool_call_and_the_table_matches_the_embedded_answer(shop, monkeypatch) -> None:
@@ -53,8 +67,8 @@ def test_fake_model_plans_the_tool_call_and_the_table_matches_the_embedded_answe
         _tool_call("find_customers", {"lifecycle": ["lapsing"], "value_tier": ["high"]}),
         AIMessage(content="These are your lapsing high-value customers; the rules are listed below."),
     ]))
-    answer = answer_with_llm(Session(shop), HEADLINE, _config(shop, monkeypatch), model)
-    embedded = answer_embedded(Session(shop), HEADLINE)
+    answer = answer_with_llm(_fake_session(shop, monkeypatch, model), HEADLINE)
+    embedded = answer_embedded(Session(Shop(shop)), HEADLINE)
 
     assert [step.tool for step in answer.steps] == ["find_customers"]
     assert answer.steps[0].args == embedded.steps[0].args
@@ -68,17 +82,17 @@ def test_invented_numbers_are_replaced_by_the_data_summary(shop, monkeypatch) ->
         _tool_call("find_customers", {"lifecycle": ["lapsing"], "value_tier": ["high"]}),
         AIMessage(content="You have 98,765 lapsing VIPs worth 12.3 million."),
     ]))
-    answer = answer_with_llm(Session(shop), HEADLINE, _config(shop, monkeypatch), model)
+    answer = answer_with_llm(_fake_session(shop, monkeypatch, model), HEADLINE)
 
     assert "98,765" not in answer.answer
-    assert answer.answer == answer.outcomes[0].summary
+    assert answer.answer == answer.steps[0].summary
     assert any("numbers no tool produced" in warning for warning in answer.warnings)
 
 
 def test_a_model_that_calls_no_tool_is_a_failure(shop, monkeypatch) -> None:
     model = ToolCallingFake(messages=iter([AIMessage(content="Probably about 200 of them.")]))
     with pytest.raises(LlmFailure, match="no tool"):
-        answer_with_llm(Session(shop), HEADLINE, _config(shop, monkeypatch), model)
+        answer_with_llm(_fake_session(shop, monkeypatch, model), HEADLINE)
 
 
 class _Server:
@@ -148,16 +162,14 @@ def _completion(content: str | None, tool_calls: list | None = None) -> dict:
 
 
 def _customer_pii(root: Path) -> list[str]:
-    with Workspace(root).connect(read_only=True) as con:
-        rows = con.execute("SELECT name, email, phone FROM customers").fetchall()
+    rows = query(root, "SELECT name, email, phone FROM customers")
     return [value for row in rows for value in row if value]
 
 
 def test_http_server_sees_tools_and_no_pii_and_the_answer_is_grounded(shop, monkeypatch) -> None:
     with _Server("ok") as server:
-        _config(shop, monkeypatch, server.base_url)
-        answer = answer_question(Session(shop), HEADLINE, "llm")
-    embedded = answer_embedded(Session(shop), HEADLINE)
+        answer = answer_question(_http_session(shop, monkeypatch, server.base_url), HEADLINE, "llm")
+    embedded = answer_embedded(Session(Shop(shop)), HEADLINE)
 
     assert len(server.bodies) >= 2
     assert json.loads(server.bodies[0])["tools"], "tools must be offered to the model"
@@ -173,9 +185,8 @@ def test_http_server_sees_tools_and_no_pii_and_the_answer_is_grounded(shop, monk
 @pytest.mark.parametrize("behaviour", ["error", "timeout", "malformed"])
 def test_server_failures_fall_back_to_the_embedded_planner(shop, monkeypatch, behaviour) -> None:
     with _Server(behaviour) as server:
-        _config(shop, monkeypatch, server.base_url)
-        answer = answer_question(Session(shop), HEADLINE, "auto")
-    embedded = answer_embedded(Session(shop), HEADLINE)
+        answer = answer_question(_http_session(shop, monkeypatch, server.base_url), HEADLINE, "auto")
+    embedded = answer_embedded(Session(Shop(shop)), HEADLINE)
 
     assert answer.planner in {"embedded", "llm:test-model"}
     assert [step.tool for step in answer.steps] == ["find_customers"]
@@ -185,18 +196,50 @@ def test_server_failures_fall_back_to_the_embedded_planner(shop, monkeypatch, be
 
 
 def test_instructions_inside_customer_texts_change_nothing(shop, tmp_path) -> None:
-    with Workspace(shop).connect(read_only=True) as con:
-        injected = con.execute("SELECT count(*) FROM texts WHERE lower(text) LIKE '%ignore previous instructions%' "
-                               "OR lower(text) LIKE '%system:%'").fetchone()[0]
+    [(injected,)] = query(shop, "SELECT count(*) FROM texts WHERE lower(text) LIKE '%ignore previous instructions%' "
+                                "OR lower(text) LIKE '%system:%'")
     assert injected > 0, "the sample shop must contain prompt-injection texts"
-    clean = tmp_path / "clean"
     files = sample_files()
-    ingest_file(clean, "orders", files["orders"])
-    ingest_file(clean, "customers", files["customers"])
-    refresh_features(clean)
-
-    with_injection = answer_embedded(Session(shop), HEADLINE)
-    without_texts = answer_embedded(Session(clean), HEADLINE)
+    with Shop(tmp_path / "clean", create=True) as clean:
+        ingest_file(clean, "orders", files["orders"])
+        ingest_file(clean, "customers", files["customers"])
+        without_texts = answer_embedded(Session(clean), HEADLINE)
+    with_injection = answer_embedded(Session(Shop(shop)), HEADLINE)
 
     assert [(s.tool, s.args) for s in with_injection.steps] == [(s.tool, s.args) for s in without_texts.steps]
     assert with_injection.tables[0].rows == without_texts.tables[0].rows
+
+
+def test_the_cli_runs_the_llm_path_end_to_end_with_an_injected_model(shop) -> None:
+    model = ToolCallingFake(messages=iter([
+        _tool_call("find_customers", {"lifecycle": ["lapsing"], "value_tier": ["high"]}),
+        AIMessage(content="These are your lapsing high-value customers."),
+    ]))
+    result = RUNNER.invoke(app, ["-w", str(shop), "ask", HEADLINE, "--json"], obj=AgentProviders(chat_model=model))
+
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["planner"].startswith("llm:")
+    assert answer["answer"] == "These are your lapsing high-value customers."
+    assert [step["tool"] for step in answer["steps"]] == ["find_customers"]
+    logged = RUNNER.invoke(app, ["-w", str(shop), "logs", "--json", "-n", "1"])
+    record = RUNNER.invoke(app, ["-w", str(shop), "logs", "show", str(json.loads(logged.stdout)[0]["id"]), "--json"])
+    audit = json.loads(record.stdout)
+    assert audit["question"] == HEADLINE and audit["planner"] == answer["planner"]
+    assert audit["facts_sent"][0]["tool"] == "find_customers"
+    assert [m["role"] for m in audit["model_messages"]][:3] == ["human", "ai", "tool"]
+    assert audit["steps"][0]["args"]["lifecycle"] == ["lapsing"]
+
+
+def test_planner_embedded_sends_nothing_to_the_model_not_even_copy(shop) -> None:
+    class Refuses(ToolCallingFake):
+        def invoke(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("the model must not be called with --planner embedded")
+
+    result = RUNNER.invoke(app, ["-w", str(shop), "ask", "write a win-back email for lapsing VIPs", "--planner",
+                                 "embedded", "--json"], obj=AgentProviders(chat_model=Refuses(messages=iter([]))))
+
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["planner"] == "embedded" and answer["drafts"]
+    assert all(step["data"]["writer"] == "template" for step in answer["steps"])

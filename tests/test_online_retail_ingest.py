@@ -34,14 +34,18 @@ def expected() -> dict:
         "skipped": {"no customer_id": int((customer == "").sum())},
         "customers": kept["CustomerID"].nunique(),
         "returns": int((cancelled | (net < 0)).sum()),
+        "buyers": kept.loc[~(cancelled | (net < 0)), "CustomerID"].nunique(),
         "net_amount": round(float(net.sum()), 2),
     }
 
 
 def _report(workspace: Path, *args: str) -> dict:
+    """The ingest report inside the command's ``--json`` answer object."""
     result = run_cli(workspace, "ingest", "orders", *args, "--json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    answer = json.loads(result.stdout)
+    assert (answer["status"], [step["tool"] for step in answer["steps"]]) == ("answered", ["ingest"])
+    return answer["steps"][0]["data"]
 
 
 def _counts(report: dict) -> dict:
@@ -57,6 +61,8 @@ def test_online_retail_preset_counts_match_the_raw_file(expected: dict, tmp_path
             report["returns"]) == (4_372, 541_909, 135_080, 406_829, 8_905)
     assert report["net_amount"] == pytest.approx(expected["net_amount"], abs=0.01)
     assert (report["first_date"], report["last_date"]) == ("2010-12-01", "2011-12-09")
+    # Features are refreshed by the ingest itself, as of the last order, for every customer who bought something.
+    assert (report["features"]["as_of"], report["features"]["customers"]) == ("2011-12-09", expected["buyers"])
 
     before = workspace_snapshot(workspace)
     again = _report(workspace, str(ONLINE_RETAIL), "--preset", "online-retail")

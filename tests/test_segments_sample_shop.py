@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from shop_builders import run_cli
 from sklearn.metrics import adjusted_rand_score
 
 from tools.ingest.load import ingest_file
-from tools.segments.reading import SegmentationRun, profile_segment, run_segmentation
-from tools.store.workspace import Workspace
+from tools.runtime.shop import Shop
+from tools.segments.reading import profile_segment
+from tools.segments.segmentation import SegmentationRun, run_segmentation
+from tools.segments.settings import SegmentArgs, SegmentationArgs
 
 pytestmark = pytest.mark.slow
 
@@ -32,15 +35,15 @@ SEEDS = (1, 2, 3, 4, 5)
 class SampleRuns:
     """Runs and assignments recorded while the module's workspace evolves."""
 
-    workspace: Path
+    shop: Shop
     truth: pd.Series
     held_out: set[str]
-    runs: dict[str, SegmentationRun] = field(default_factory=dict)
+    runs: dict[str, SegmentationRun | dict] = field(default_factory=dict)
     assignments: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _assignments(workspace: Path) -> dict[str, int]:
-    with Workspace(workspace).connect(read_only=True) as con:
+def _assignments(shop: Shop) -> dict[str, int]:
+    with shop.reading() as con:
         return dict(con.execute("SELECT customer_id, segment_id FROM current_segments").fetchall())
 
 
@@ -57,30 +60,33 @@ def _split(directory: Path, held_out: set[str]) -> tuple[dict[str, Path], dict[s
 
 
 @pytest.fixture(scope="module")
-def sample_runs(tmp_path_factory: pytest.TempPathFactory) -> SampleRuns:
+def sample_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleRuns]:
     if not (SAMPLE / "ground_truth.csv").is_file():
         pytest.skip("the sample shop is not generated yet (python -m data.generate)")
     truth = pd.read_csv(SAMPLE / "ground_truth.csv", dtype=str).set_index("customer_id")["persona"]
     held_out = set(sorted(truth.index)[::HOLD_OUT_EVERY])
     directory = tmp_path_factory.mktemp("sample")
     first, later = _split(directory, held_out)
-    state = SampleRuns(directory / "ws", truth, held_out)
-    for table, path in first.items():
-        ingest_file(state.workspace, table, path)
-    state.runs["95%"] = run_segmentation(state.workspace)
-    state.assignments["95%"] = _assignments(state.workspace)
-    result = run_cli(state.workspace, "segment", "--json")  # the same run again, through the CLI
-    assert result.exit_code == 0, result.output
-    state.runs["unchanged"] = json.loads(result.stdout)
-    state.assignments["unchanged"] = _assignments(state.workspace)
-    for table, path in later.items():
-        ingest_file(state.workspace, table, path, mode="append")
-    state.runs["100%"] = run_segmentation(state.workspace)
-    state.assignments["100%"] = _assignments(state.workspace)
-    for seed in SEEDS:
-        run_segmentation(state.workspace, seed=seed)
-        state.assignments[f"seed {seed}"] = _assignments(state.workspace)
-    return state
+    workspace = directory / "ws"
+    # No encoder injected: the shop uses the bundled sentence-transformers model.
+    with Shop(workspace, create=True) as shop:
+        state = SampleRuns(shop, truth, held_out)
+        for table, path in first.items():
+            ingest_file(shop, table, path)
+        state.runs["95%"] = run_segmentation(shop)
+        state.assignments["95%"] = _assignments(shop)
+        result = run_cli(workspace, "segment", "--json")  # the same run again, through the CLI
+        assert result.exit_code == 0, result.output
+        state.runs["unchanged"] = json.loads(result.stdout)["steps"][0]["data"]
+        state.assignments["unchanged"] = _assignments(shop)
+        for table, path in later.items():
+            ingest_file(shop, table, path, mode="append")
+        state.runs["100%"] = run_segmentation(shop)
+        state.assignments["100%"] = _assignments(shop)
+        for seed in SEEDS:
+            run_segmentation(shop, SegmentationArgs(seed=seed))
+            state.assignments[f"seed {seed}"] = _assignments(shop)
+        yield state
 
 
 def test_segments_match_the_planted_personas(sample_runs: SampleRuns) -> None:
@@ -119,12 +125,13 @@ def test_five_percent_new_customers_keep_the_segment_ids(sample_runs: SampleRuns
 
 
 def test_no_personal_data_in_profiles(sample_runs: SampleRuns) -> None:
-    with Workspace(sample_runs.workspace).connect(read_only=True) as con:
+    shop = sample_runs.shop
+    with shop.reading() as con:
         people = con.execute("SELECT name, email, phone FROM customers").fetchall()
         run_ids = [r[0] for r in con.execute("SELECT run_id FROM segment_runs").fetchall()]
         stored = " ".join(r[0] for r in con.execute("SELECT profile FROM segment_definitions").fetchall())
-    shown = json.dumps([profile_segment(sample_runs.workspace, s.id).__dict__
-                        for s in sample_runs.runs["100%"].segments], default=str)
+    profiles = [profile_segment(shop, SegmentArgs(segment=str(s.id))) for s in sample_runs.runs["100%"].segments]
+    shown = json.dumps([[p.data(), p.facts(), [t.rows for t in p.tables()]] for p in profiles], default=str)
     text = (stored + shown).lower()
     leaks = [value for name, email, phone in people for value in (name, email, phone)
              if value and value.lower() in text]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.narration import describes
+from agent.narration.registry import describes
 from tools.campaigns.audience_export import ExportResult
 from tools.campaigns.drafting import CampaignResult
 from tools.campaigns.recommendations import Recommendations

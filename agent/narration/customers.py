@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.narration import describes
+from agent.narration.registry import describes
 from agent.wording import money, pct, plural
 from tools.behaviour.changes import ChangeReport
 from tools.behaviour.customers import CustomerList

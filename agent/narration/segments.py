@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.narration import describes
+from agent.narration.registry import describes
 from agent.wording import money, pct
 from tools.segments.reading import SegmentComparison, SegmentOverview, SegmentProfile
 from tools.segments.segmentation import SegmentationRun

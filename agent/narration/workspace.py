@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.narration import describes
+from agent.narration.registry import describes
 from tools.behaviour.feature_store import FeatureRun
 from tools.ingest.load import IngestReport
 from tools.store.inventory import WorkspaceSummary

@@ -9,38 +9,17 @@ CLI command and every answer step goes through :func:`run_tool`, so a command's 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools.errors import UserError
+from agent.toolbox.spec import ToolArgumentError, ToolSpec
 
 if TYPE_CHECKING:
     from agent.answer import Step
-    from tools.results import ToolResult
     from tools.runtime.shop import Shop
 
-
-@dataclass(frozen=True)
-class ToolSpec:
-    """One tool: name, argument schema, model-facing description, the function, and its reproduce line.
-
-    ``for_agent`` is False for tools only a person runs from the CLI (ingest, features, status): the
-    planner and the LLM are never offered them.
-    """
-
-    name: str
-    description: str
-    args_model: type[BaseModel]
-    run: Callable[..., ToolResult]
-    reproduce: Callable[[Any, Any], list[str]]
-    for_agent: bool = True
-
-
-class ToolArgumentError(UserError):
-    """Arguments that do not fit a tool's schema (shown to the model so it can correct itself)."""
+__all__ = ["ToolArgumentError", "ToolSpec", "effective_args", "registry", "run_tool", "validate_args"]
 
 
 def registry(for_agent: bool = False) -> dict[str, ToolSpec]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from agent.toolbox import ToolSpec
+from agent.toolbox.spec import ToolSpec
 from agent.wording import audience_options
 from tools.behaviour.customers import AudienceFilter
 from tools.campaigns.audience_export import ExportRequest, ExportResult, export_audience

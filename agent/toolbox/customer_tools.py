@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from agent.toolbox import ToolSpec
+from agent.toolbox.spec import ToolSpec
 from agent.wording import audience_options
 from tools.behaviour.changes import ChangesArgs, whats_changed
 from tools.behaviour.customers import DEFAULT_LIMIT, CustomerQuery, CustomerSort, find_customers

@@ -6,7 +6,7 @@ import shlex
 
 from pydantic import BaseModel
 
-from agent.toolbox import ToolSpec
+from agent.toolbox.spec import ToolSpec
 from tools.segments.reading import compare_segments, profile_segment, segment_overview
 from tools.segments.segmentation import run_segmentation
 from tools.segments.settings import CompareArgs, SegmentArgs, SegmentationArgs

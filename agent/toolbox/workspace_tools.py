@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.toolbox import ToolSpec
+from agent.toolbox.spec import ToolSpec
 from tools.behaviour.feature_store import FeatureRun, refresh_features
 from tools.ingest.load import IngestReport, ingest_file
 from tools.store.inventory import describe_workspace

@@ -21,25 +21,25 @@ FIXED_TABLES = ("ingest_log", "orders", "customers", "texts", "lifecycle_history
 # Tables whose columns follow the data, copied whole.
 DERIVED_TABLES = ("customer_features", "feature_runs")
 BACKUP_SUFFIX = ".round1"
+LEGACY_FILENAME = "shop.duckdb"
 
 
 def migrate_round_one(store: Store) -> None:
     """Copy ``shop.duckdb`` into the freshly created lake of ``store`` and retire the old file."""
     import duckdb
 
-    from tools.store.store import LEGACY_FILENAME
-
     legacy = store.root / LEGACY_FILENAME
     store.notice(f"Upgrading the workspace {store.root} to the new store format (once; {legacy.name} is kept "
                  f"as {legacy.name}{BACKUP_SUFFIX}) …")
     path = str(legacy.resolve()).replace("'", "''")
-    with store.writing() as con:
-        try:
-            con.execute(f"ATTACH '{path}' AS round_one (READ_ONLY)")
-        except duckdb.Error as exc:
-            raise UserError(f"{legacy} is a round-1 workspace that cannot be read ({str(exc).splitlines()[0]}); "
-                            "move the workspace folder aside and run the ingest again to rebuild it.") from exc
-        try:
+    con = store.connection()
+    try:
+        con.execute(f"ATTACH '{path}' AS round_one (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise UserError(f"{legacy} is a round-1 workspace that cannot be read ({str(exc).splitlines()[0]}); "
+                        "move the workspace folder aside and run the ingest again to rebuild it.") from exc
+    try:
+        with store.writing() as con:
             present = {row[0] for row in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'round_one'").fetchall()}
             for table in FIXED_TABLES:
@@ -52,7 +52,7 @@ def migrate_round_one(store: Store) -> None:
             for table in DERIVED_TABLES:
                 if table in present:
                     con.execute(f"CREATE TABLE lake.{table} AS SELECT * FROM round_one.{table}")
-        finally:
-            con.execute("DETACH round_one")
+    finally:
+        con.execute("DETACH round_one")
     legacy.replace(legacy.with_name(legacy.name + BACKUP_SUFFIX))
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 
 from tools.errors import UserError
 from tools.store.extensions import load_store_extensions
+from tools.store.legacy import LEGACY_FILENAME, migrate_round_one
 from tools.store.migrations import MIGRATIONS, WORKSPACE_FORMAT
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ CATALOG_FILENAME = "catalog.sqlite"
 DATA_DIRNAME = "data"
 LOCK_FILENAME = "writer.lock"
 HOLDER_FILENAME = "writer.json"
-LEGACY_FILENAME = "shop.duckdb"
 LAKE = "lake"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # DuckDB would otherwise fetch extensions from the internet to read, say, an unexpected file format.
@@ -118,8 +118,6 @@ class Store:
             try:
                 con = self._attach_and_migrate()
                 if has_legacy:
-                    from tools.store.legacy import migrate_round_one
-
                     migrate_round_one(self)
             except BaseException:
                 self.discard(keep_folder=True)
@@ -138,8 +136,9 @@ class Store:
         con = duckdb.connect(config=DUCKDB_CONFIG)
         try:
             load_store_extensions(con)
+            # The data always lives in <workspace>/data: a copied or moved workspace keeps working.
             con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(self.catalog_path)}' AS {LAKE} "
-                        f"(DATA_PATH '{_quoted(self.data_path)}/')")
+                        f"(DATA_PATH '{_quoted(self.data_path)}/', OVERRIDE_DATA_PATH true)")
             con.execute(f"USE {LAKE}")
         except duckdb.Error as exc:
             con.close()
@@ -324,6 +323,8 @@ class Store:
         import shutil
 
         self.close()
+        if not self.root.is_dir():
+            return
         for name in (CATALOG_FILENAME, f"{CATALOG_FILENAME}-wal", f"{CATALOG_FILENAME}-shm"):
             (self.root / name).unlink(missing_ok=True)
         shutil.rmtree(self.data_path, ignore_errors=True)
