@@ -10,6 +10,7 @@ from tools.campaigns.brand import BrandSettings
 from tools.campaigns.copy_checks import GSM7_BASIC, GSM7_EXTENSION, find_discounts, sms_length
 from tools.campaigns.copy_validator import CopyRules, parse_offer, validate_draft
 from tools.campaigns.drafts import Draft
+from tools.concepts import Channel
 
 BRAND = BrandSettings(name="Northwind", avoid_words=("cheap", "risk-free"), max_discount_percent=20,
                       max_discount_amount=15, shop_url="https://northwind.example")
@@ -25,11 +26,11 @@ def rules(offer: str | None = None, customers: set[str] | None = None) -> CopyRu
 def email(subject: str = "Your trail favourites are waiting", preheader: str = "A quick hello from Northwind.",
           body: str = "Hi there,\n\nThe Trail Running Jacket is a favourite with customers like you.\n\nThe Northwind "
                       "team") -> Draft:
-    return Draft("email", body, subject=subject, preheader=preheader)
+    return Draft(Channel.EMAIL, body, subject=subject, preheader=preheader)
 
 
 def sms(message: str) -> Draft:
-    return Draft("sms", message)
+    return Draft(Channel.SMS, message)
 
 
 def rule_names(draft: Draft, offer: str | None = None, customers: set[str] | None = None) -> set[str]:
@@ -48,8 +49,8 @@ def test_subject_over_sixty_characters_is_flagged_with_its_length():
 
 def test_preheader_and_push_limits():
     assert "too_long" in rule_names(email(preheader="y" * 91))
-    assert "too_long" in rule_names(Draft("push", "ok", title="t" * 51))
-    assert "too_long" in rule_names(Draft("push", "b" * 121, title="Hello"))
+    assert "too_long" in rule_names(Draft(Channel.PUSH, "ok", title="t" * 51))
+    assert "too_long" in rule_names(Draft(Channel.PUSH, "b" * 121, title="Hello"))
 
 
 def test_sms_counts_gsm7_extension_characters_twice():

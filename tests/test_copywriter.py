@@ -17,6 +17,7 @@ import pytest
 from campaign_shop import customer_name, shared_shop
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from shop_builders import open_shop
 
 from tools.behaviour.customers import AudienceFilter
@@ -161,6 +162,10 @@ def test_a_valid_model_draft_is_kept_and_its_prompt_holds_only_aggregates(shop):
     assert result.writer == "llm" and result.warnings == []
     assert result.drafts[0].subject == GOOD_EMAIL["subject"]
     assert any("Trail Running Jacket" in fact for fact in result.drafts[0].facts_used)
+    copyable = result.draft_texts()[0]
+    assert (copyable["channel"], copyable["subject"]) == ("email", GOOD_EMAIL["subject"])
+    assert copyable["facts_used"] == result.drafts[0].facts_used == result.data()["drafts"][0]["facts_used"]
+    assert "example.com" not in json.dumps(result.facts())
     prompt = writer.prompts[0]
     assert "Trail Running Jacket" in prompt and "Reply STOP to opt out" in prompt
     assert "example.com" not in prompt and "+49" not in prompt
@@ -218,6 +223,13 @@ def test_marketers_can_override_prompts_in_the_workspace(shop, tmp_path):
         assert writer.prompts[0].startswith("PUSH for loyalty:")
     finally:
         (overrides / "campaign_push.md").unlink()
+
+
+def test_tone_words_map_onto_the_tones():
+    assert CampaignRequest(tone="friendly").tone is Tone.WARM and CampaignRequest(tone="Luxury").tone is Tone.PREMIUM
+    assert CampaignRequest(tone="playful").tone is Tone.PLAYFUL and CampaignRequest().tone is None
+    with pytest.raises(ValidationError):
+        CampaignRequest(tone="grumpy")
 
 
 def test_length_shortens_and_lengthens_the_drafts_for_every_channel_and_goal(shop):

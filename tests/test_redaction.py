@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tools.privacy.redaction import PiiDirectory, redact
+from tools.privacy.redaction import PiiDirectory, known_pii, redact
 
 SARAH = ["Sarah Jones", "sarah.jones@gmail.com", "07700 900123"]
 
@@ -44,10 +42,10 @@ def test_name_parts_match_capitalised_words_only() -> None:
     assert redact("I will buy again. Will", ["Will Turner"]) == "I will buy again. [name]"
 
 
-def test_directory_redacts_author_and_other_customers_named_in_text(tmp_path: Path) -> None:
+def test_directory_redacts_author_and_other_customers_named_in_text() -> None:
     import duckdb
 
-    con = duckdb.connect(str(tmp_path / "t.duckdb"))
+    con = duckdb.connect()
     con.execute("CREATE TABLE customers (customer_id VARCHAR, name VARCHAR, email VARCHAR, phone VARCHAR)")
     con.execute("INSERT INTO customers VALUES ('c1', 'Sarah Jones', 'sarah.jones@gmail.com', '07700 900123'),"
                 "('c2', 'Omar Patel', 'omar@example.org', NULL)")
@@ -55,3 +53,17 @@ def test_directory_redacts_author_and_other_customers_named_in_text(tmp_path: Pa
     text = "Thanks, Sarah. My friend omar patel recommended you."
     assert pii.redact(text, "c1") == "Thanks, [name]. My friend [name] recommended you."
     assert {"sarah", "jones", "omar", "patel", "gmail"} <= pii.tokens()
+
+
+def test_directory_reads_the_shop_store() -> None:
+    from campaign_shop import customer_name, shared_shop
+    from shop_builders import open_shop
+
+    with open_shop(shared_shop()) as shop, shop.reading() as con:
+        pii = PiiDirectory.load(con)
+        assert known_pii(con, ["C01"]) == {"C01": ["Ben Schmidt", "ben.schmidt@example.com", "+49 151 5550001"]}
+        author, text = con.execute("SELECT customer_id, text FROM texts WHERE text LIKE 'Ignore%'").fetchone()
+    assert len(pii.by_customer) == 40 and customer_name(39).lower() in pii.full_names
+    redacted = pii.redact(f"{text} Ben Schmidt said so, call +49 151 5550002.", author)
+    assert "ben.schmidt" not in redacted and "Ben Schmidt" not in redacted and "5550002" not in redacted
+    assert "Ignore previous instructions" in redacted and "[email]" in redacted and "[name]" in redacted

@@ -65,7 +65,7 @@ def load_prompt(name: str, workspace_root: Path | None = None) -> str:
 def _bundled_locations(name: str) -> list[Any]:
     """The ``prompts`` package data, and the source tree's folder (a stale editable install can make the
     package a namespace that importlib.resources cannot read)."""
-    locations: list[Any] = [Path(__file__).resolve().parents[1] / "prompts" / name]
+    locations: list[Any] = [Path(__file__).resolve().parents[2] / "prompts" / name]
     with contextlib.suppress(ModuleNotFoundError, NotADirectoryError, TypeError):
         locations.append(resources.files("prompts") / name)
     return locations

@@ -84,8 +84,8 @@ class CampaignResult(ToolResult):
                 "drafts": [{k: v for k, v in d.text_fields().items() if v} for d in self.drafts]}
 
     def draft_texts(self) -> list[dict[str, Any]]:
-        return [{k: v for k, v in {"channel": d.channel.value if hasattr(d.channel, "value") else d.channel,
-                                   **_fields(d)}.items() if v not in ("", None, [])} for d in self.drafts]
+        return [{k: v for k, v in {"channel": d.channel.value, **_fields(d)}.items() if v not in ("", None, [])}
+                for d in self.drafts]
 
     def row_count(self) -> int:
         return len(self.drafts)

@@ -26,6 +26,9 @@ class Draft:
     angle: str = ""
     facts_used: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "channel", Channel(self.channel))  # writers may pass "email" as text
+
     def text_fields(self) -> dict[str, str]:
         """The fields a reader sees on this channel, by name (HTML is derived from ``body``, so left out)."""
         if self.channel == "email":

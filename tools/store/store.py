@@ -108,8 +108,7 @@ class Store:
             return self._attach_and_migrate()
         has_legacy = (self.root / LEGACY_FILENAME).is_file()
         if not has_legacy and not self._may_create:
-            raise UserError(f"No workspace at {self.root}: run  segment-agent ingest orders FILE  (or  "
-                            "segment-agent demo) first, or pass --workspace PATH.")
+            raise _no_workspace(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         with self.exclusive():  # a second process opening now waits, then finds the finished catalog
             if self.catalog_path.is_file():
@@ -232,6 +231,8 @@ class Store:
             finally:
                 self._lock_depth -= 1
             return
+        if not self.exists() and not self._may_create:
+            raise _no_workspace(self.root)  # never leave a stray folder behind for a mistyped --workspace
         self.root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.root / LOCK_FILENAME), thread_local=False)
         try:
@@ -334,6 +335,11 @@ class Store:
             (self.root / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # the folder holds other files (a config, reports): leave it
             self.root.rmdir()
+
+
+def _no_workspace(root: Path) -> UserError:
+    return UserError(f"No workspace at {root}: run  segment-agent ingest orders FILE  (or  segment-agent demo) "
+                     "first, or pass --workspace PATH.")
 
 
 def _create_catalog(path: Path) -> None:
