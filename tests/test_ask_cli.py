@@ -85,3 +85,20 @@ def test_chat_ends_cleanly_on_ctrl_d(shop: Path) -> None:
         raise EOFError
 
     run_chat(_session(shop), "embedded", input_fn=end_of_input)
+
+
+def test_make_it_shorter_makes_the_drafts_measurably_shorter(shop: Path) -> None:
+    from agent.answering import answer_question
+
+    session = _session(shop)
+    first = answer_question(session, "write a win-back email for lapsing VIPs", "embedded")
+    shorter = answer_question(session, "make it shorter", "embedded")
+    longer = answer_question(session, "now make it longer", "embedded")
+
+    def mean_words(answer: object) -> float:
+        bodies = [draft["body"] for draft in answer.drafts]  # type: ignore[attr-defined]
+        return sum(len(body.split()) for body in bodies) / len(bodies)
+
+    assert shorter.steps[0].args["length"] == "short" and longer.steps[0].args["length"] == "standard"
+    assert mean_words(shorter) < 0.8 * mean_words(first)
+    assert mean_words(longer) == mean_words(first)

@@ -21,6 +21,7 @@ from agent.planner.slots import Slots, explicit_customer_id, extract
 from agent.planner.spelling import speller_for
 from agent.planner.text import normalise
 from agent.planner.vocabulary import SegmentRef, ShopVocabulary, load_vocabulary
+from tools.concepts import Length
 
 __all__ = ["Context", "Plan", "PlannedCall", "SegmentRef", "ShopVocabulary", "load_vocabulary", "plan"]
 
@@ -135,7 +136,10 @@ def _draft(target: dict[str, Any], slots: Slots, audience: dict[str, Any], segme
     default_goal = next((GOAL_FOR_STAGE[s] for s in stages if s in GOAL_FOR_STAGE),
                         "cross_sell" if segment is not None else "loyalty")
     args = {**target, "channel": details.get("channel", "email"), "goal": details.get("goal", default_goal)}
-    args.update({k: details[k] for k in ("offer", "tone", "variants") if details.get(k) is not None})
+    args.update({k: details[k] for k in ("offer", "tone", "length", "variants") if details.get(k) is not None})
+    if slots.length_move:
+        current = Length(previous.get("length", Length.STANDARD))
+        args["length"] = current.shorter() if slots.length_move == "shorter" else current.longer()
     return Plan([PlannedCall("draft_campaign", args)], intent="draft_campaign", defaulted=defaulted)
 
 

@@ -11,7 +11,7 @@ from agent.planner.plans import Plan
 from agent.planner.slots import AUDIENCE_SLOTS, Slots
 
 AUDIENCE_TOOLS = ("find_customers", "draft_campaign", "recommend_products", "export_audience")
-CAMPAIGN_DETAILS = ("channel", "goal", "offer", "tone", "variants")
+CAMPAIGN_DETAILS = ("channel", "goal", "offer", "tone", "length", "variants")
 OPENER = r"^(only|just|now|what about|how about|same|but|instead|add|make (it|them|this)|sort|order (them )?by|" \
          r"exclude|excluding|without|plus|limit|what if|this time|again|except|too|filter|narrow|remove|keep|" \
          r"change|switch|use|try|redo|rewrite)\b"
@@ -77,8 +77,8 @@ def refers_back(text: str, slots: Slots, intent: str | None, segments: list[Any]
         return True
     if intent == "find_customers" and slots.audience() and not re.search(PEOPLE, text):
         return True  # "how many are in france?": narrows the last audience
-    has_anything = bool(slots.audience() or slots.campaign() or slots.sort_by or slots.limit or slots.period
-                        or slots.file_format or slots.segments)
+    has_anything = bool(slots.audience() or slots.campaign() or slots.length_move or slots.sort_by or slots.limit
+                        or slots.period or slots.file_format or slots.segments)
     return intent is None and has_anything
 
 
@@ -97,7 +97,7 @@ def follow_up_intent(text: str, slots: Slots, detected: str | None, segments: li
     if re.search(COMPARE, text) and len(segments) == 1 and context.segment not in (None, segments[0]):
         return "compare_segments"
     if detected is None:
-        if context.draft and (slots.campaign() or re.search(DRAFT_TWEAK, text)):
+        if context.draft and (slots.campaign() or slots.length_move or re.search(DRAFT_TWEAK, text)):
             return "draft_campaign"
         if context.intent == "compare_segments" and segments:
             return "compare_segments"

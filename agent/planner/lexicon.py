@@ -6,64 +6,79 @@ and "best customers" never needs "best" on its own (which would also catch "best
 
 from __future__ import annotations
 
+from tools.concepts import Channel, Goal, Length, LifecycleStage, Tone, ValueTier
+
 LIFECYCLE_WORDS: dict[str, tuple[str, ...]] = {
-    "new": ("new", "first-time", "first time", "newcomers", "newcomer", "newly acquired", "recently acquired",
-            "new joiners", "just joined", "newbies", "newbie", "recent signups", "recently joined", "new starters"),
-    "active": ("active", "engaged", "current customers", "regulars", "regular customers", "still buying",
-               "healthy", "actively buying", "loyal customers", "loyal buyers", "loyal shoppers", "loyalists",
-               "loyal ones", "most loyal"),
-    "lapsing": ("lapsing", "slipping", "slipping away", "at risk", "at-risk", "churning", "drifting", "drifting away",
-                "cooling off", "cooling", "going quiet", "gone quiet", "gone a bit quiet", "fading", "overdue",
-                "about to churn", "about to leave", "falling off", "wavering", "in danger", "losing",
-                "might churn", "likely to churn", "going cold", "getting cold", "disengaging", "worry about",
-                "worried about", "concerned about", "buying less", "ordering less"),
-    "lapsed": ("lapsed", "churned", "dormant", "inactive", "lost", "gone", "former", "ex-customers", "ex customers",
-               "stopped buying", "stopped ordering", "stopped shopping", "sleeping", "dead", "left us",
-               "no longer buy", "no longer buying", "gone cold", "went cold", "asleep", "departed", "used to buy",
-               "used to shop", "used to order", "but stopped", "have stopped", "has stopped"),
+    LifecycleStage.NEW: ("new", "first-time", "first time", "newcomers", "newcomer", "newly acquired",
+                         "recently acquired", "new joiners", "just joined", "newbies", "newbie", "recent signups",
+                         "recently joined", "new starters"),
+    LifecycleStage.ACTIVE: ("active", "engaged", "current customers", "regulars", "regular customers", "still buying",
+                            "healthy", "actively buying", "loyal customers", "loyal buyers", "loyal shoppers",
+                            "loyalists", "loyal ones", "most loyal"),
+    LifecycleStage.LAPSING: ("lapsing", "slipping", "slipping away", "at risk", "at-risk", "churning", "drifting",
+                             "drifting away", "cooling off", "cooling", "going quiet", "gone quiet",
+                             "gone a bit quiet", "fading", "overdue", "about to churn", "about to leave",
+                             "falling off", "wavering", "in danger", "losing", "might churn", "likely to churn",
+                             "going cold", "getting cold", "disengaging", "worry about", "worried about",
+                             "concerned about", "buying less", "ordering less"),
+    LifecycleStage.LAPSED: ("lapsed", "churned", "dormant", "inactive", "lost", "gone", "former", "ex-customers",
+                            "ex customers", "stopped buying", "stopped ordering", "stopped shopping", "sleeping",
+                            "dead", "left us", "no longer buy", "no longer buying", "gone cold", "went cold", "asleep",
+                            "departed", "used to buy", "used to shop", "used to order", "but stopped", "have stopped",
+                            "has stopped"),
 }
 
 VALUE_WORDS: dict[str, tuple[str, ...]] = {
-    "high": ("vip", "vips", "high-value", "high value", "highest value", "best customers", "best buyers",
-             "best shoppers", "our best", "my best", "top customers", "top buyers", "top spenders", "big spenders",
-             "biggest spenders", "whales", "most valuable", "valuable", "premium customers", "high spenders",
-             "heavy spenders", "top-tier", "top tier", "big-ticket", "high-spending", "high spending", "top-spending",
-             "big spending", "high rollers", "top value", "best clients", "key accounts"),
-    "mid": ("mid-value", "mid value", "middle", "mid tier", "mid-tier", "medium value", "medium-value",
-            "average customers", "mid-spending", "mid spenders"),
-    "low": ("low-value", "low value", "small spenders", "low spenders", "bargain hunters", "lowest value", "low tier",
-            "low-tier", "low-spending", "light spenders", "smallest spenders"),
+    ValueTier.HIGH: ("vip", "vips", "high-value", "high value", "highest value", "best customers", "best buyers",
+                     "best shoppers", "our best", "my best", "top customers", "top buyers", "top spenders",
+                     "big spenders", "biggest spenders", "whales", "most valuable", "valuable", "premium customers",
+                     "high spenders", "heavy spenders", "top-tier", "top tier", "big-ticket", "high-spending",
+                     "high spending", "top-spending", "big spending", "high rollers", "top value", "best clients",
+                     "key accounts"),
+    ValueTier.MID: ("mid-value", "mid value", "middle", "mid tier", "mid-tier", "medium value", "medium-value",
+                    "average customers", "mid-spending", "mid spenders"),
+    ValueTier.LOW: ("low-value", "low value", "small spenders", "low spenders", "bargain hunters", "lowest value",
+                    "low tier", "low-tier", "low-spending", "light spenders", "smallest spenders"),
 }
 
 CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "emails", "newsletter", "mail", "mailer", "subject line", "subject lines", "edm"),
-    "sms": ("sms", "text message", "text messages", "txt", "texts", "a text", "mobile message", "text them",
-            "whatsapp"),
-    "push": ("push", "push notification", "push notifications", "notification", "notifications",
-             "app notification", "app message", "in-app message"),
+    Channel.EMAIL: ("email", "e-mail", "emails", "newsletter", "mail", "mailer", "subject line", "subject lines",
+                    "edm"),
+    Channel.SMS: ("sms", "text message", "text messages", "txt", "texts", "a text", "mobile message", "text them",
+                  "whatsapp"),
+    Channel.PUSH: ("push", "push notification", "push notifications", "notification", "notifications",
+                   "app notification", "app message", "in-app message"),
 }
 
 GOAL_WORDS: dict[str, tuple[str, ...]] = {
-    "winback": ("win back", "win-back", "winback", "win them back", "reactivate", "reactivation", "re-engage",
-                "reengage", "re-engagement", "bring them back", "bring back", "come back", "lure back",
-                "we miss you", "miss you", "retain", "retention", "save them", "recover"),
-    "welcome": ("welcome", "onboard", "onboarding", "first purchase", "introduce", "introduction", "say hello"),
-    "upsell": ("upsell", "up-sell", "upgrade", "trade up", "premium range", "spend more"),
-    "cross_sell": ("cross-sell", "cross sell", "crosssell", "also buy", "complementary", "bundle", "add-on",
-                   "add-ons"),
-    "loyalty": ("loyalty", "thank", "thank-you", "thank you", "reward", "rewards", "appreciation", "vip treatment",
-                "anniversary"),
+    Goal.WINBACK: ("win back", "win-back", "winback", "win them back", "reactivate", "reactivation", "re-engage",
+                   "reengage", "re-engagement", "bring them back", "bring back", "come back", "lure back",
+                   "we miss you", "miss you", "retain", "retention", "save them", "recover"),
+    Goal.WELCOME: ("welcome", "onboard", "onboarding", "first purchase", "introduce", "introduction", "say hello"),
+    Goal.UPSELL: ("upsell", "up-sell", "upgrade", "trade up", "premium range", "spend more"),
+    Goal.CROSS_SELL: ("cross-sell", "cross sell", "crosssell", "also buy", "complementary", "bundle", "add-on",
+                      "add-ons"),
+    Goal.LOYALTY: ("loyalty", "thank", "thank-you", "thank you", "reward", "rewards", "appreciation", "vip treatment",
+                   "anniversary"),
 }
 
 TONE_WORDS: dict[str, tuple[str, ...]] = {
-    "short": ("short", "shorter", "concise", "punchier", "punchy", "briefer", "brief", "snappier", "tighter"),
-    "playful": ("playful", "fun", "funnier", "cheeky", "light-hearted", "witty"),
-    "warm": ("warm", "warmer", "heartfelt", "personal"),
-    "premium": ("premium", "luxurious", "luxury", "elegant", "upmarket"),
-    "urgent": ("urgent", "urgency", "fomo", "last chance"),
-    "friendly": ("friendly", "friendlier"),
-    "formal": ("formal", "more formal", "professional"),
-    "casual": ("casual", "relaxed", "less formal", "chatty"),
+    Tone.PLAYFUL: ("playful", "fun", "funnier", "cheeky", "light-hearted", "witty", "casual", "relaxed",
+                   "less formal", "chatty", "upbeat"),
+    Tone.WARM: ("warm", "warmer", "heartfelt", "personal", "friendly", "friendlier", "softer", "caring"),
+    Tone.PREMIUM: ("premium", "luxurious", "luxury", "elegant", "upmarket", "formal", "more formal",
+                   "professional", "refined"),
+}
+
+# Absolute lengths ("a short sms") and moves relative to the last draft ("make it shorter").
+LENGTH_WORDS: dict[str, tuple[str, ...]] = {
+    Length.SHORT: ("short", "concise", "brief", "punchy", "one-liner", "one liner"),
+    Length.LONG: ("long", "detailed", "in depth", "in-depth", "longer form"),
+}
+LENGTH_MOVES: dict[str, tuple[str, ...]] = {
+    "shorter": ("shorter", "punchier", "briefer", "snappier", "tighter", "more concise", "less wordy", "trim it",
+                "cut it down", "shorten"),
+    "longer": ("longer", "more detail", "more detailed", "expand it", "fuller", "lengthen"),
 }
 
 # Canonical names as they may appear in a shop's data, and the words people use for them. The first name

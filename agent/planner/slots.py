@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass, field
 
 from agent.planner import quantities
-from agent.planner.lexicon import CHANNEL_WORDS, COUNTRY_ALIASES, GOAL_WORDS, LIFECYCLE_WORDS, TONE_WORDS, VALUE_WORDS
+from agent.planner.lexicon import (
+    CHANNEL_WORDS,
+    COUNTRY_ALIASES,
+    GOAL_WORDS,
+    LENGTH_MOVES,
+    LENGTH_WORDS,
+    LIFECYCLE_WORDS,
+    TONE_WORDS,
+    VALUE_WORDS,
+)
 from agent.planner.text import contains_phrase, stem
 from agent.planner.vocabulary import ShopVocabulary
 
@@ -48,6 +57,8 @@ class Slots:
     goal: str | None = None
     offer: str | None = None
     tone: str | None = None
+    length: str | None = None
+    length_move: str | None = None
     variants: int | None = None
     file_format: str | None = None
     customer_id: str | None = None
@@ -61,7 +72,7 @@ class Slots:
 
     def campaign(self) -> dict[str, object]:
         """The draft_campaign details these slots imply (only those that were set)."""
-        names = ("channel", "goal", "offer", "tone", "variants")
+        names = ("channel", "goal", "offer", "tone", "length", "variants")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
@@ -82,6 +93,8 @@ def extract(text: str, vocabulary: ShopVocabulary) -> Slots:
     slots.channel = _channel(text)
     slots.goal = next(iter(choices(text, GOAL_WORDS)), None)
     slots.tone = next(iter(choices(text, TONE_WORDS)), None)
+    slots.length_move = next(iter(choices(text, LENGTH_MOVES)), None)
+    slots.length = None if slots.length_move else next(iter(choices(text, LENGTH_WORDS)), None)
     slots.country, slots.unknown_country = _country(text, vocabulary)
     slots.category = _category(text, vocabulary)
     slots.min_orders, slots.max_orders = quantities.order_counts(text)
