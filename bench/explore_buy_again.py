@@ -5,7 +5,9 @@ days before the cutoff; label = at least one non-cancelled purchase from the cut
 data; population = customers with a purchase before the cutoff. Earlier cutoffs (--cutoffs) keep the
 91-day label window. A transaction is a customer's purchase day. Prints ROC AUC
 per candidate score for UCI Online Retail and CDNOW master, a paired-bootstrap standard error of each
-score's difference to the recommended one, and how well the recommended probability is calibrated.
+score's difference to the recommended one, how well the recommended probability is calibrated, and the
+wall and CPU seconds of each model fit against the classic daily BG/NBD fit (the baseline), with the load
+average.
 
     .venv/bin/python bench/explore_buy_again.py [--cutoffs 91 121 151 181] [--bootstrap 200]
 """
@@ -13,11 +15,13 @@ score's difference to the recommended one, and how well the recommended probabil
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +34,17 @@ from tools.behaviour import probability  # noqa: E402
 DATASETS = Path("/work/shared/datasets")
 HORIZON_DAYS = 91
 RECOMMENDED = "MBG/CNBD-k P(buy in 91d)  [recommended]"
+BASELINE_FIT = "BG/NBD fit, days (baseline)"
+T_ = TypeVar("T_")
+Timings = dict[str, tuple[float, float]]
+
+
+def timed(timings: Timings, name: str, work: Callable[[], T_]) -> T_:
+    """Run ``work`` and record its (wall, CPU) seconds under ``name``; CPU counts every thread."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    timings[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+    return result
 
 
 def load_online_retail(path: Path = DATASETS / "online_retail" / "online_retail.csv.gz") -> pd.DataFrame:
@@ -72,36 +87,38 @@ def customer_table(purchases: pd.DataFrame, days_back: int) -> pd.DataFrame:
     return table
 
 
-def candidate_scores(table: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Every candidate score (higher = more likely to buy), plus notes on fits and timings."""
+def candidate_scores(table: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[str], Timings]:
+    """Every candidate score (higher = more likely to buy), notes on the fits, and (wall, CPU) per fit."""
     x, t_x, T, h = table["x"], table["t_x"], table["T"], HORIZON_DAYS
     scores = {"recency rule (-days since last purchase)": -table["recency"].to_numpy(),
               "frequency rule (purchase days)": table["purchase_days"].to_numpy()}
-    notes = []
-    started = time.perf_counter()
-    daily = probability.fit_bgnbd(x, t_x, T)
-    notes.append(f"BG/NBD daily: {_params(daily, 'r alpha a b')} ({time.perf_counter() - started:.1f}s)")
+    notes: list[str] = []
+    timings: Timings = {}
+    daily = timed(timings, BASELINE_FIT, lambda: probability.fit_bgnbd(x, t_x, T))
+    notes.append(f"BG/NBD daily: {_params(daily, 'r alpha a b')}")
     scores["BG/NBD E[purchases 91d], days"] = probability.expected_purchases(daily, h, x, t_x, T)
     scores["BG/NBD P(buy in 91d), days"] = probability.prob_purchase(daily, h, x, t_x, T)
     scores["BG/NBD P(alive), days"] = probability.p_alive(daily, x, t_x, T)
     xw, txw, Tw = table["x_weeks"], table["t_x_weeks"], table["T_weeks"]
-    weekly = probability.fit_bgnbd(xw, txw, Tw)
+    weekly = timed(timings, "BG/NBD fit, weekly periods", lambda: probability.fit_bgnbd(xw, txw, Tw))
     scores["BG/NBD E[purchases 13w], weekly periods"] = probability.expected_purchases(weekly, 13, xw, txw, Tw)
-    unregular = probability.buy_again_score(x, t_x, T, h)
+    unregular = timed(timings, "MBG/NBD score (k=1)", lambda: probability.buy_again_score(x, t_x, T, h))
     scores["MBG/NBD P(buy in 91d) (k=1)"] = unregular.probability
-    started = time.perf_counter()
-    recommended = probability.buy_again_score(x, t_x, T, h, log_gap_sum=table["log_gap_sum"])
+    recommended = timed(timings, "MBG/CNBD-k score [recommended]", lambda: probability.buy_again_score(
+        x, t_x, T, h, log_gap_sum=table["log_gap_sum"]))
     notes.append(f"MBG/CNBD-k: k={recommended.fit.k} {_params(recommended.fit, 'r alpha a b')} "
-                 f"({time.perf_counter() - started:.1f}s) {recommended.warning}")
+                 f"{recommended.warning}")
     scores[RECOMMENDED] = recommended.probability
     scores["heuristic: purchase days decayed, half-life 126d"] = table["decayed_days"].to_numpy()
     scores["rank blend: recommended + decayed days"] = rankdata(recommended.probability) + rankdata(
         table["decayed_days"])
-    lifetimes_score, note = _lifetimes_weekly(xw, txw, Tw)
+    lifetimes_score, note = timed(timings, "lifetimes BetaGeoFitter, weekly", lambda: _lifetimes_weekly(xw, txw, Tw))
     if lifetimes_score is not None:
         scores["lifetimes BetaGeoFitter, weekly periods"] = lifetimes_score
+    else:
+        timings.pop("lifetimes BetaGeoFitter, weekly")
     notes += [note] if note else []
-    return scores, notes
+    return scores, notes, timings
 
 
 def _params(fit: object, names: str) -> str:
@@ -142,11 +159,13 @@ def bootstrap_difference(label: np.ndarray, score: np.ndarray, reference: np.nda
 
 
 def report(name: str, loader: Callable[[], pd.DataFrame], days_back: int, repeats: int) -> dict[str, float]:
-    table = customer_table(loader(), days_back)
+    timings: Timings = {}
+    table = timed(timings, "load + customer table", lambda: customer_table(loader(), days_back))
     label = table["label"].to_numpy()
     print(f"\n== {name}, cutoff {table.attrs['cutoff'].date()}: {len(table):,} customers, "
           f"{label.mean():.1%} buy in the next {days_back} days, {(table['x'] == 0).mean():.0%} one-time buyers")
-    scores, notes = candidate_scores(table)
+    scores, notes, fits = candidate_scores(table)
+    timings |= fits
     for note in notes:
         print(f"   {note}")
     reference = np.nan_to_num(scores[RECOMMENDED], nan=-1.0)
@@ -157,6 +176,10 @@ def report(name: str, loader: Callable[[], pd.DataFrame], days_back: int, repeat
         difference = aucs[score_name] - aucs[RECOMMENDED]
         print(f"{score_name:<50}{aucs[score_name]:>9.4f}{difference:>+10.4f} ± {error:.4f}")
     print(f"calibration: mean predicted P {np.nanmean(scores[RECOMMENDED]):.3f}, actual rate {label.mean():.3f}")
+    base_wall, base_cpu = timings[BASELINE_FIT]
+    print(f"\n{'step':<36}{'wall s':>9}{'CPU s':>9}{'wall x base':>13}{'CPU x base':>12}")
+    for step, (wall, cpu) in timings.items():
+        print(f"{step:<36}{wall:>9.2f}{cpu:>9.2f}{wall / base_wall:>13.2f}{cpu / base_cpu:>12.2f}")
     return aucs
 
 
@@ -173,6 +196,7 @@ def main() -> None:
     if len(summary) > 2:
         print("\nAUC by dataset and cutoff")
         print(pd.DataFrame(summary).round(4).to_string())
+    print(f"\nload average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}; CPUs: {os.cpu_count()}")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,13 @@ def expected_states(workspace: Path, files: list[Path]) -> list[dict[str, Any]]:
     states = []
     for orders in files:
         write_state(workspace, orders)
-        states.append({" ".join(c): projection(c, json.loads(cli(workspace, c)[1])) for c in READER_COMMANDS})
+        state = {}
+        for command in READER_COMMANDS:
+            code, output = cli(workspace, command)
+            if code != 0:
+                raise RuntimeError(f"{' '.join(command)} failed on a settled workspace: {output[:500]}")
+            state[" ".join(command)] = projection(command, json.loads(output))
+        states.append(state)
     return states
 
 

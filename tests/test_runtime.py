@@ -8,7 +8,6 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from conftest import FakeEncoder
 from shop_builders import RUNNER, good_orders
@@ -16,6 +15,7 @@ from shop_builders import RUNNER, good_orders
 from agent.cli import app, hoist_global_options
 from agent.runtime import AgentProviders
 from tools.runtime import settings as settings_module
+from tools.store.store import Store
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +48,8 @@ def _json(result: Any) -> dict:
 def test_one_ask_opens_the_store_once_and_parses_the_config_once(segmented: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     connects, parses = [], []
-    real_connect, real_parse = duckdb.connect, settings_module._parse
-    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: connects.append(a) or real_connect(*a, **k))
+    real_attach, real_parse = Store._attach, settings_module._parse
+    monkeypatch.setattr(Store, "_attach", lambda self: connects.append(self.root) or real_attach(self))
     monkeypatch.setattr(settings_module, "_parse", lambda path: parses.append(path) or real_parse(path))
 
     answer = _json(_cli(segmented, "ask", "write a win-back email for the runners segment", "--json"))

@@ -179,7 +179,7 @@ def test_old_snapshots_are_expired_only_past_retention_and_grace(loaded: Path) -
             with store.writing() as con:
                 con.execute("UPDATE orders SET amount = amount + 1")
         with store.reading() as con:
-            kept = con.execute("SELECT count(*) FROM lake.snapshots()").fetchone()[0]
+            kept = con.execute(f"SELECT count(*) FROM {store.lake}.snapshots()").fetchone()[0]
     finally:
         store.close()
     assert kept <= 2

@@ -45,13 +45,13 @@ def migrate_round_one(store: Store) -> None:
             for table in FIXED_TABLES:
                 if table in present:
                     columns = [row[0] for row in con.execute(
-                        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'lake' AND table_name = ? "
-                        "ORDER BY column_index", [table]).fetchall()]
+                        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ? "
+                        "ORDER BY column_index", [store.lake, table]).fetchall()]
                     listed = ", ".join(columns)
-                    con.execute(f"INSERT INTO lake.{table} ({listed}) SELECT {listed} FROM round_one.{table}")
+                    con.execute(f"INSERT INTO {store.lake}.{table} ({listed}) SELECT {listed} FROM round_one.{table}")
             for table in DERIVED_TABLES:
                 if table in present:
-                    con.execute(f"CREATE TABLE lake.{table} AS SELECT * FROM round_one.{table}")
+                    con.execute(f"CREATE TABLE {store.lake}.{table} AS SELECT * FROM round_one.{table}")
     finally:
         con.execute("DETACH round_one")
     legacy.replace(legacy.with_name(legacy.name + BACKUP_SUFFIX))

@@ -15,6 +15,7 @@ transactions on it). Old snapshots are expired after each write once they are ol
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sqlite3
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -38,7 +40,6 @@ CATALOG_FILENAME = "catalog.sqlite"
 DATA_DIRNAME = "data"
 LOCK_FILENAME = "writer.lock"
 HOLDER_FILENAME = "writer.json"
-LAKE = "lake"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # DuckDB would otherwise fetch extensions from the internet to read, say, an unexpected file format.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -78,9 +79,9 @@ class Store:
         self._may_create = create
         self._con: duckdb.DuckDBPyConnection | None = None
         self._transaction: Literal["read", "write"] | None = None
-        self._depth = 0
         self._lock_depth = 0
         self._lock: object | None = None
+        self.lake = f"lake_{next(_lake_numbers)}"  # this store's name for its catalog on the shared database
 
     # -- opening -----------------------------------------------------------------------------------------
 
@@ -132,24 +133,26 @@ class Store:
         import duckdb
 
         _check_is_sqlite(self.catalog_path)
-        con = duckdb.connect(config=DUCKDB_CONFIG)
+        con = _database().cursor()
         try:
-            load_store_extensions(con)
             # The data always lives in <workspace>/data: a copied or moved workspace keeps working.
-            con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(self.catalog_path)}' AS {LAKE} "
+            con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(self.catalog_path)}' AS {self.lake} "
                         f"(DATA_PATH '{_quoted(self.data_path)}/', OVERRIDE_DATA_PATH true)")
-            con.execute(f"USE {LAKE}")
+            con.execute(f"USE {self.lake}")
         except duckdb.Error as exc:
             con.close()
             raise _unreadable(self.catalog_path, str(exc)) from exc
         return con
 
     def close(self) -> None:
-        """Close the connection (rolling back an unfinished transaction)."""
+        """Close the connection (rolling back an unfinished transaction) and detach the lake."""
         if self._con is not None:
+            _end(self._con, "ROLLBACK")
+            _end(self._con, "USE memory")
+            _end(self._con, f"DETACH {self.lake}")
             self._con.close()
             self._con = None
-            self._transaction, self._depth = None, 0
+            self._transaction = None
 
     # -- transactions ------------------------------------------------------------------------------------
 
@@ -158,18 +161,14 @@ class Store:
         """A read on one consistent snapshot; nested reads (and reads inside a write) share it."""
         con = self.connection()
         if self._transaction is not None:
-            self._depth += 1
-            try:
-                yield con
-            finally:
-                self._depth -= 1
+            yield con
             return
         con.execute("BEGIN TRANSACTION")
-        self._transaction, self._depth = "read", 1
+        self._transaction = "read"
         try:
             yield con
         finally:
-            self._depth, self._transaction = 0, None
+            self._transaction = None
             _end(con, "ROLLBACK")  # a read has nothing to commit
 
     @contextmanager
@@ -181,19 +180,14 @@ class Store:
         """
         con = self.connection()
         if self._transaction == "write":
-            self._depth += 1
-            try:
-                yield con
-            finally:
-                self._depth -= 1
+            yield con
             return
         resume_read = self._transaction == "read"
         if resume_read:
             _end(con, "ROLLBACK")
-        saved_depth = self._depth
         with self.exclusive():
             con.execute("BEGIN TRANSACTION")
-            self._transaction, self._depth = "write", 1
+            self._transaction = "write"
             try:
                 yield con
             except BaseException:
@@ -208,10 +202,10 @@ class Store:
                     _end(con, "ROLLBACK")
                     raise _commit_failure(self.root, exc) from exc
             finally:
-                self._transaction, self._depth = None, 0
+                self._transaction = None
                 if resume_read:
                     con.execute("BEGIN TRANSACTION")
-                    self._transaction, self._depth = "read", saved_depth
+                    self._transaction = "read"
             if not resume_read:
                 self._expire_old_snapshots()
 
@@ -275,12 +269,12 @@ class Store:
 
     def _apply_migrations(self) -> None:
         with self.reading() as con:
-            applied = _applied_migrations(con)
+            applied = _applied_migrations(con, self.lake)
         _refuse_newer(applied, self.root)
         if len(applied) == len(MIGRATIONS):
             return
         with self.writing() as con:
-            applied = _applied_migrations(con)
+            applied = _applied_migrations(con, self.lake)
             con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (seq INTEGER, name VARCHAR, "
                         "applied_at TIMESTAMP)")
             for seq, (name, statements) in enumerate(MIGRATIONS):
@@ -296,12 +290,12 @@ class Store:
             return bool(con.execute(
                 "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables() WHERE database_name = ? "
                 "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = ?) WHERE n = ?",
-                [LAKE, LAKE, name]).fetchone()[0])
+                [self.lake, self.lake, name]).fetchone()[0])
 
     def snapshot_id(self) -> int:
         """The snapshot the current (or next) read sees: answers record it so they can be reproduced."""
         with self.reading() as con:
-            return int(con.execute(f"SELECT id FROM {LAKE}.current_snapshot()").fetchone()[0])
+            return int(con.execute(f"SELECT id FROM {self.lake}.current_snapshot()").fetchone()[0])
 
     def _expire_old_snapshots(self) -> None:
         """Drop snapshots past the retention that no reader can still be on, then delete their files."""
@@ -311,11 +305,11 @@ class Store:
             expired = con.execute(
                 f"""SELECT list(snapshot_id) FROM (
                         SELECT snapshot_id, lead(snapshot_time) OVER (ORDER BY snapshot_id) AS superseded_at
-                        FROM {LAKE}.snapshots())
+                        FROM {self.lake}.snapshots())
                     WHERE superseded_at < now() - to_seconds(?)""", [keep]).fetchone()[0]
             if expired:
-                con.execute(f"CALL ducklake_expire_snapshots('{LAKE}', versions => ?)", [expired])
-                con.execute(f"CALL ducklake_cleanup_old_files('{LAKE}', cleanup_all => true)")
+                con.execute(f"CALL ducklake_expire_snapshots('{self.lake}', versions => ?)", [expired])
+                con.execute(f"CALL ducklake_cleanup_old_files('{self.lake}', cleanup_all => true)")
         except Exception:  # housekeeping must never fail a write that already committed
             return
 
@@ -340,6 +334,21 @@ class Store:
 def _no_workspace(root: Path) -> UserError:
     return UserError(f"No workspace at {root}: run  segment-agent ingest orders FILE  (or  segment-agent demo) "
                      "first, or pass --workspace PATH.")
+
+
+@cache
+def _database() -> duckdb.DuckDBPyConnection:
+    """The process's one in-memory DuckDB database with the store extensions loaded (loading them takes
+    ~0.2 s, so it happens once per process). Each Store works on its own cursor — its own connection with
+    its own transactions and temp tables — and attaches its workspace's lake under its own name."""
+    import duckdb
+
+    con = duckdb.connect(config=DUCKDB_CONFIG)
+    load_store_extensions(con)
+    return con
+
+
+_lake_numbers = itertools.count(1)
 
 
 def _create_catalog(path: Path) -> None:
@@ -384,10 +393,10 @@ def _commit_failure(root: Path, exc: BaseException) -> BaseException:
     return UserError(f"Could not save to the workspace {root} ({first[:200]}); nothing was changed.")
 
 
-def _applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _applied_migrations(con: duckdb.DuckDBPyConnection, lake: str) -> list[str]:
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'schema_migrations'",
-        [LAKE]).fetchone()[0]
+        [lake]).fetchone()[0]
     if not exists:
         return []
     return [row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY seq").fetchall()]
