@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from agent.commands.present import FormatOpt, JsonOpt, OutputFormat, option_error, present, split_values, stage_progress
+from agent.commands.present import (
+    FormatOpt,
+    JsonOpt,
+    OutputFormat,
+    option_error,
+    present,
+    split_values,
+    stage_progress,
+    yield_cpu_to_readers,
+)
 
 LIFECYCLE_HELP = "new, active, lapsing, lapsed (repeatable or comma-separated)."
 VALUE_HELP = "Value tier: high, mid, low (repeatable or comma-separated)."
@@ -26,6 +35,7 @@ def features(
     Ingesting orders or customers refreshes them too; run this after changing the rules in segment-agent.toml.
     """
     args = {"as_of": as_of.date().isoformat()} if as_of else {}
+    yield_cpu_to_readers(ctx)
     with stage_progress("features") as progress:
         present(ctx, "refresh_features", args, as_json=as_json, progress=progress)
 

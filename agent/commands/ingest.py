@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agent.commands.present import present, stage_progress
+from agent.commands.present import present, stage_progress, yield_cpu_to_readers
 
 app = typer.Typer(
     help="Load orders, customers or customer texts (CSV, TSV, gzipped CSV or Parquet) into the workspace.",
@@ -47,6 +47,7 @@ def _run(ctx: typer.Context, table: str, file: Path, preset: str | None, mapping
     mode = "append" if append else "replace" if replace else "auto"
     args = {"table": table, "file": str(file), "preset": preset, "map": mapping or [], "mode": mode,
             "date_format": date_format}
+    yield_cpu_to_readers(ctx)
     with stage_progress(f"Reading {file.name}") as progress:
         present(ctx, "ingest", args, as_json=as_json, create=True, progress=progress, max_rows=100)
 

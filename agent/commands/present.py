@@ -6,6 +6,7 @@ so a script learns one shape, and the step's ``data`` equals what ``ask`` return
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,21 @@ def present(ctx: typer.Context, tool: str, args: dict[str, Any] | BaseModel, *, 
     else:
         render_answer(answer, out(), err(), show_steps=False, max_rows=max_rows)
     return answer
+
+
+def yield_cpu_to_readers(ctx: typer.Context) -> None:
+    """Writing commands (ingest, features, segment) run at a lower CPU priority (``[store] writer_nice``):
+    on a small machine a reader answering a person or a Slack thread then barely slows down (measured in
+    bench/readers_under_writer.py), while the write itself only takes a little longer."""
+    import os
+    from dataclasses import asdict
+
+    from tools.store.store import StoreSettings
+
+    wanted = int(ctx.obj.settings.section("store", asdict(StoreSettings()))["writer_nice"])
+    if hasattr(os, "nice") and wanted > os.nice(0):
+        with contextlib.suppress(OSError):  # not permitted here: run at normal priority
+            os.nice(wanted - os.nice(0))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agent.commands.present import JsonOpt, present
+from agent.commands.present import JsonOpt, present, yield_cpu_to_readers
 from agent.console import err
 
 SegmentArg = Annotated[str, typer.Argument(help="Segment id, slug or name (see  segment-agent segments).",
@@ -40,6 +40,7 @@ def segment(
     Other commands keep answering from the previous segments while this runs.
     """
     args = {key: value for key, value in (("k", k), ("seed", seed), ("model", model)) if value is not None}
+    yield_cpu_to_readers(ctx)
     with embedding_progress() as progress:
         present(ctx, "run_segmentation", args, as_json=as_json, progress=progress)
 

@@ -55,11 +55,14 @@ class StoreSettings:
     ``writer_wait_seconds``: how long a writer waits for another process's write before giving up.
     ``reader_grace_seconds``: a snapshot superseded more recently than this is kept even past retention,
     because a reader may still be on it (no read transaction lasts longer).
+    ``writer_nice``: how much a writing command lowers its own CPU priority, so people and bots reading the
+    workspace at the same time stay responsive (0 = not at all).
     """
 
     keep_snapshots_days: float = 7.0
     writer_wait_seconds: float = 600.0
     reader_grace_seconds: float = 3600.0
+    writer_nice: int = 10
 
 
 def store_exists(root: Path) -> bool:
