@@ -70,6 +70,8 @@ def answer_question(session: Session, question: str, planner: PlannerChoice = "a
         if answer is None:
             answer = answer_embedded(session, question)
     answer.warnings = warnings + answer.warnings
+    if answer.steps:
+        remember_rows(session, answer)
     session.history.append(answer)
     _log(session, answer, snapshot, {"total_ms": round((time.perf_counter() - started) * 1000, 1)})
     return answer
@@ -91,8 +93,9 @@ def run_plan(session: Session, question: str, planned: Plan, planner_name: str) 
     answer = Answer(question=question, planner=planner_name)
     if planned.refusal:
         answer.answer = planned.refusal
-        answer.status = "not_understood" if planned.intent is None else "refused"
+        answer.status = planned.status
         return answer
+    answer.warnings += planned.notes
     for call in planned.calls:
         try:
             step = run_tool(session.shop, call.tool, call.args)
@@ -106,6 +109,27 @@ def run_plan(session: Session, question: str, planned: Plan, planner_name: str) 
             session.forget_vocabulary()
     answer.answer = answer.summaries()
     return answer
+
+
+def remember_rows(session: Session, answer: Answer) -> None:
+    """Keep the ids behind the last list's rows, so "why is the first one lapsing?" means its first row. Drilling
+    into one row (explain, profile) keeps the list, so "and the third one?" still works; a table of something else
+    (countries, products, terms) replaces it with nothing to point at."""
+    from tools.behaviour.breakdown import Breakdown
+    from tools.behaviour.customers import CustomerList
+    from tools.campaigns.recommendations import Recommendations
+    from tools.segments.reading import SegmentOverview
+    from tools.segments.themes import Themes
+
+    result = answer.steps[-1].result
+    if isinstance(result, CustomerList):
+        session.context.remember_rows("customer", [str(row[0]) for row in result.rows])
+    elif isinstance(result, SegmentOverview):
+        session.context.remember_rows("segment", [str(segment.id) for segment in result.segments])
+    elif isinstance(result, Breakdown) and result.by == "segment":
+        session.context.remember_rows("segment", [str(g["key"]) for g in result.groups])
+    elif isinstance(result, Breakdown | Recommendations | Themes):
+        session.context.remember_rows(None, [])
 
 
 def _log(session: Session, answer: Answer, snapshot: int, timings: dict[str, float]) -> None:

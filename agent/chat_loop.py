@@ -10,11 +10,14 @@ from agent.answering import Session, answer_question
 from agent.console import out
 from agent.render.terminal import render_answer
 from tools.errors import UserError
+from tools.store import interrupts
 
 HELP = """Ask about your customers in plain words, for example:
   who are my lapsing high-value customers?     only those in Germany
   draft a win-back email for them              what segments do we have?
   tell me about segment 2                      what should we recommend to segment 2?
+  which country has the most lapsing VIPs?     what do lapsed customers complain about?
+  this month vs the same month last year       why is the first one lapsing?
 Commands: /help  /json (last answer as JSON)  /export FILE.csv (last table)  /quit"""
 
 
@@ -26,6 +29,7 @@ def run_chat(session: Session, planner: str, input_fn=input) -> None:  # noqa: A
         try:
             line = input_fn("you> ").strip()
         except (EOFError, KeyboardInterrupt):
+            interrupts.forget()  # Ctrl-C at the prompt is how people leave a chat: a normal exit
             console.print("\nbye")
             return
         if not line:
@@ -40,6 +44,7 @@ def run_chat(session: Session, planner: str, input_fn=input) -> None:  # noqa: A
             console.print(f"error: {exc}", markup=False, style="red")
             continue
         except KeyboardInterrupt:
+            interrupts.forget()  # the answer in progress is dropped; the chat goes on
             console.print("\n(interrupted)")
             continue
         render_answer(answer, console)
@@ -70,7 +75,7 @@ def _export(last, path_text: str, console) -> None:  # noqa: ANN001
     if last is None or not last.tables:
         console.print("No answer with a table yet; ask for customers first.")
         return
-    path = Path(path_text or "audience.csv")
+    path = Path(path_text or "audience.csv").expanduser()
     if path.exists():
         console.print(f"{path} exists; choose another file name (nothing was overwritten).", markup=False)
         return

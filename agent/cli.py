@@ -18,7 +18,7 @@ import typer
 from rich.text import Text
 from typer.core import TyperGroup
 
-from agent.console import err
+from agent.console import err, error
 from tools.errors import UserError
 
 EXIT_USER_ERROR = 1
@@ -31,29 +31,73 @@ GLOBAL_FLAGS = ("--debug",)
 
 
 class FriendlyGroup(TyperGroup):
-    """Root command group: global options anywhere on the line, and clean exits for user errors and Ctrl-C."""
+    """Root command group: global options anywhere on the line, and exits whose code tells the truth.
+
+    A user error prints its sentence (plain text, capped) and exits 1; Ctrl-C at any moment exits 130 — also
+    when a library turned it into its own error or swallowed it (:mod:`tools.store.interrupts` records it),
+    and the message says whether the command had already saved; anything else is a bug (exit 3).
+    """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(args))
 
     def invoke(self, ctx: typer.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            err().print(Text.assemble(("error: ", "red"), str(exc)))
-            raise typer.Exit(EXIT_USER_ERROR) from None
-        except KeyboardInterrupt:
-            err().print("Interrupted; the workspace is unchanged by the unfinished step.")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # usage errors keep Click's message and exit code 2
-        except Exception as exc:
-            if _debug_requested(ctx):
-                raise
-            err().print(Text.assemble(
-                ("unexpected error: ", "red"), f"{type(exc).__name__}: {exc}\n"
-                "This is a bug in segment-agent; re-run with --debug for the full traceback and report it."))
-            raise typer.Exit(EXIT_BUG) from None
+        from tools.store import interrupts
+
+        with interrupts.command():
+            try:
+                interrupts.check()  # Ctrl-C during start-up
+                result = super().invoke(ctx)
+            except KeyboardInterrupt:
+                _interrupted()
+            except (typer.Exit, typer.Abort, typer.TyperException):
+                if interrupts.received():
+                    _interrupted()
+                raise  # usage errors keep Click's message and exit code 2
+            except UserError as exc:
+                if interrupts.received():
+                    _interrupted()
+                error(_truthful(str(exc)))
+                raise typer.Exit(EXIT_USER_ERROR) from None
+            except Exception as exc:
+                if interrupts.received():
+                    _interrupted()  # e.g. DuckDB's "Query interrupted", an import cut short
+                if _debug_requested(ctx):
+                    raise
+                error(_truthful(f"{type(exc).__name__}: {exc}"), "unexpected error: ")
+                err().print("This is a bug in segment-agent; re-run with --debug for the full traceback and report it.",
+                            markup=False)
+                raise typer.Exit(EXIT_BUG) from None
+            if interrupts.received():
+                _interrupted()  # a library swallowed the Ctrl-C: the command must not look successful
+            return result
+
+
+INTERRUPTED_UNCHANGED = "Interrupted; the workspace is unchanged by the unfinished step."
+INTERRUPTED_SAVED = ("Interrupted after this command had saved its changes; the workspace is consistent and holds "
+                     "them.")
+
+
+def _truthful(message: str) -> str:
+    """A long job (``segment``) may have committed a step — cached embeddings — before failing: say so."""
+    from tools.store import interrupts
+
+    if not interrupts.committed():
+        return message
+    kept = "what this command saved before the error (such as cached embeddings) is kept"
+    if message.rstrip(".").endswith("nothing was changed"):
+        return message.rstrip(".")[: -len("nothing was changed")] + kept + "."
+    return f"{message.rstrip().rstrip('.')}; {kept}."
+
+
+def _interrupted() -> None:
+    """Print the interrupt message (once per command) and exit 130."""
+    from tools.store import interrupts
+
+    if not interrupts.reported():
+        err().print(INTERRUPTED_SAVED if interrupts.committed() else INTERRUPTED_UNCHANGED, markup=False)
+        interrupts.mark_reported()
+    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -138,17 +182,46 @@ def _register_commands() -> None:
     app.command("chat")(ask.chat)
     app.command("kpis")(reports.kpis)
     app.command("changes")(reports.changes)
+    from agent.commands import analysis
+
+    app.command("breakdown")(analysis.breakdown)
+    app.command("themes")(analysis.themes)
     app.command("segment")(segments.segment)
     app.add_typer(segments.app, name="segments")
     app.command("campaign")(campaign.campaign)
     app.command("recommend")(campaign.recommend)
     app.command("export")(campaign.export)
     app.add_typer(logs.app, name="logs")
+    from agent.commands import brief
+
+    app.add_typer(brief.app, name="brief")
+    from agent.commands import slack
+
+    app.add_typer(slack.app, name="slack")
 
 
 _register_commands()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    sys.exit(app())
+    """Console-script entry point (via :mod:`agent.launcher`, which listens for Ctrl-C before this module's
+    imports run). A Ctrl-C outside the command itself — while closing the workspace, say — still exits 130.
+    For the interpreter's own shutdown SIGINT is ignored: Python restores the default action there, which
+    would kill the process with no message after the command had finished."""
+    import signal
+
+    from tools.store import interrupts
+
+    try:
+        app()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if interrupts.received() and code != EXIT_INTERRUPTED:
+        try:
+            _interrupted()
+        except typer.Exit as exit_:
+            code = exit_.exit_code
+    sys.stdout.flush()
+    sys.exit(code)

@@ -1,7 +1,9 @@
 """Reject model-written summaries that state numbers no tool produced.
 
 Every number in an LLM's answer must match a number in the tool facts (allowing the roundings and
-percent forms a writer naturally uses), the question itself, or a small count like "top 5".
+percent forms a writer naturally uses), the question itself, or one of a few numbers any sentence may use
+("one", "100%", "12-month"). Markdown list numbering is not a claim. The free set used to be 0–12, which let
+"Tool call limit reached: run limit exceeded (7/6 calls)" through as a grounded answer; now only 0–3 are.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?")
-SMALL_COUNTS = set(range(0, 13))
+LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s", re.MULTILINE)
+SMALL_COUNTS = {0, 1, 2, 3, 12, 100}
 
 
 def numbers_in(text: str) -> list[float]:
@@ -47,7 +50,7 @@ def ungrounded_numbers(answer_text: str, facts: Iterable[dict[str, Any]], extra_
         float]:
     """Numbers in ``answer_text`` that no fact supports (empty list = grounded)."""
     allowed = allowed_numbers(list(facts), list(extra_texts))
-    return [number for number in numbers_in(answer_text)
+    return [number for number in numbers_in(LIST_MARKER.sub(" ", answer_text))
             if not any(abs(number - candidate) <= 1e-9 for candidate in _near(number, allowed))]
 
 

@@ -1,70 +1,87 @@
 """The LLM path: a LangChain ``create_agent`` over the same tools the embedded planner uses.
 
-The model plans tool calls and writes the summary; the tools compute every number. The model only
-ever sees aggregates (tool facts) and redacted text — never customer rows or contact details — and
-LangChain middleware adds PII redaction, retries, a fallback model and a tool-call limit. Any failure
-(HTTP error, timeout, no or invalid tool call, ungrounded numbers) is raised as :class:`LlmFailure`
-or repaired here, so the caller can fall back to the embedded planner.
+The model plans tool calls and writes the summary; the tools compute every number. The model only ever
+sees aggregates (tool facts) and redacted text — never customer rows or contact details. LangChain
+middleware (:mod:`agent.llm_middleware`) adds PII redaction, the answer's deadline with retries and the
+command's circuit breaker, a fallback model, de-duplicated tool calls, argument validation with one
+corrective message, and caps on tool calls and model turns; every request carries a token cap
+(:mod:`agent.llm_client`). Anything short of a usable answer — a transport failure, no tool called, a
+tool-call limit, an empty final message — raises :class:`LlmFailure` so the caller falls back to the
+embedded planner with a warning; ungrounded numbers in the model's wording are replaced by the
+data-derived summary.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import threading
 from typing import TYPE_CHECKING, Any
 
 from agent.answer import Answer
 from agent.grounding import ungrounded_numbers
-from agent.llm_config import LlmConfig
+from agent.llm_budget import LlmFailure, ModelUnavailable
+from agent.llm_client import build_chat_model
 from agent.prompts import system_prompt
 from tools.errors import UserError
+from tools.privacy.redaction import redact
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
     from agent.answering import Session
+    from agent.llm_config import LlmConfig
+    from agent.runtime import LlmAccess
+    from tools.runtime.shop import Shop
 
-PHONE_PATTERN = r"(?:\+?\d[\d\s().-]{7,}\d)"
-
-
-class LlmFailure(Exception):
-    """The model could not produce a usable, grounded answer."""
-
-
-def build_chat_model(config: LlmConfig, model_name: str | None = None) -> BaseChatModel:
-    """An OpenAI or OpenAI-compatible chat model (Ollama, vLLM, llama.cpp, LM Studio) from the config."""
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(model=model_name or config.model, base_url=config.base_url,
-                      api_key=config.api_key or "not-needed", timeout=config.timeout_seconds, max_retries=0,
-                      temperature=0)
+__all__ = ["LlmFailure", "ModelRedactor", "ModelUnavailable", "answer_with_llm", "build_chat_model"]
+REPEATED_CALL_NOTE = ("You already made this exact call in this answer; its result is above. Answer the "
+                      "question now, or call a different tool.")
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def answer_with_llm(session: Session, question: str) -> Answer:
-    """Let the model plan tool calls; return the answer or raise :class:`LlmFailure`."""
-    from langchain.agents import create_agent
-    from langchain_core.messages import HumanMessage
-
+    """Let the model plan tool calls; return the answer or raise :class:`LlmFailure` (with how long it took)."""
     access = session.llm
     if access is None:
         raise LlmFailure("no model is configured")
-    answer = Answer(question=question, planner=access.label)
-    tools = [_langchain_tool(spec, session, answer) for spec in _specs().values()]
+    deadline = access.begin_answer()
     try:
-        agent = create_agent(access.model(), tools, system_prompt=system_prompt(),
-                             middleware=_middleware(access.config))
-        result = agent.invoke({"messages": [HumanMessage(_with_context(session, question))]})
-    except Exception as exc:  # any provider/transport/parsing error means: fall back
-        raise LlmFailure(_short(exc)) from exc
+        return _answer(session, access, question)
+    except LlmFailure as failure:
+        if failure.waited is None:
+            failure.waited = deadline.elapsed()
+        raise
+
+
+def _answer(session: Session, access: LlmAccess, question: str) -> Answer:
+    from langchain.agents import create_agent
+    from langchain_core.messages import HumanMessage
+
+    access.breaker.check()
+    answer = Answer(question=question, planner=access.label)
+    specs = _specs()
+    redactor = ModelRedactor(session.shop)
+    run = _ToolRun(session, answer, redactor)
+    tools = [run.tool(spec) for spec in specs.values()]
+    agent = create_agent(access.model(), tools, system_prompt=system_prompt(),
+                         middleware=_middleware(access, specs, redactor))
+    try:
+        result = agent.invoke({"messages": [HumanMessage(_with_context(session, question))]},
+                              {"recursion_limit": 4 * access.config.max_model_calls + 4})
+    except LlmFailure:
+        raise
+    except Exception as exc:  # a limit, a provider or parsing error: fall back, saying which
+        raise LlmFailure(_reason(exc, access.config)) from exc
     session.transcript.model_messages.extend(_messages(result))
     if not answer.steps:
         raise LlmFailure("the model called no tool")
     final = _final_text(result)
+    if not final:
+        raise LlmFailure("the model ran the tools but wrote no final answer")
     facts = [step.result.facts() for step in answer.steps]
-    summaries = [step.summary for step in answer.steps]
-    bad = ungrounded_numbers(final, facts, [question, *summaries]) if final else [0.0]
-    if not final or bad:
-        reason = "it wrote no summary" if not final else f"its summary stated numbers no tool produced ({bad[:3]})"
-        answer.warnings.append(f"The model's wording was replaced by the data-derived summary because {reason}.")
+    bad = ungrounded_numbers(final, facts, [question, *(step.summary for step in answer.steps)])
+    if bad:
+        answer.warnings.append("The model's wording was replaced by the data-derived summary because it stated "
+                               f"numbers no tool produced ({', '.join(f'{n:g}' for n in bad[:3])}).")
         final = answer.summaries()
     answer.answer = final
     _remember(session, answer)
@@ -77,45 +94,141 @@ def _specs() -> dict[str, Any]:
     return registry(for_agent=True)
 
 
-def _langchain_tool(spec: Any, session: Session, answer: Answer) -> Any:
-    """Wrap a ToolSpec: validate, run, record the result for the user, return only facts to the model."""
-    from langchain_core.tools import StructuredTool, ToolException
+class _ToolRun:
+    """The tools of one answer: each runs through ``run_tool``, its result is kept for the user, and only
+    redacted facts go back to the model.
 
-    from agent.toolbox import run_tool
+    A call the model already made in this answer is not run twice (small models repeat themselves), and
+    calls run one at a time: LangGraph may run a turn's calls in threads, and they share one store connection.
+    """
 
-    def call(**kwargs: Any) -> str:
-        try:
-            step = run_tool(session.shop, spec.name, kwargs)
-        except UserError as exc:
-            raise ToolException(str(exc)) from exc
-        answer.add(step)
-        sent = {"tool": spec.name, "facts": step.result.facts(), "summary": step.summary,
-                "note": "Customer rows and drafts were shown to the user directly."}
-        session.transcript.facts_sent.append(sent)
-        return json.dumps(sent, default=str)
+    def __init__(self, session: Session, answer: Answer, redactor: ModelRedactor) -> None:
+        self.session, self.answer, self.redactor = session, answer, redactor
+        self.calls: set[str] = set()
+        self.lock = threading.Lock()
 
-    return StructuredTool.from_function(func=call, name=spec.name, description=spec.description,
-                                        args_schema=spec.args_model, handle_tool_error=True)
+    def tool(self, spec: Any) -> Any:
+        from langchain_core.tools import StructuredTool
+
+        return StructuredTool.from_function(func=lambda **kwargs: self.run(spec.name, kwargs), name=spec.name,
+                                            description=spec.description, args_schema=spec.args_model,
+                                            handle_tool_error=True)
+
+    def run(self, name: str, kwargs: dict[str, Any]) -> str:
+        from langchain_core.tools import ToolException
+
+        from agent.llm_middleware import call_key
+        from agent.toolbox import run_tool
+
+        key = call_key(name, kwargs)
+        with self.lock:
+            if key in self.calls:
+                return json.dumps({"tool": name, "note": REPEATED_CALL_NOTE})
+            try:
+                step = run_tool(self.session.shop, name, kwargs)
+            except UserError as exc:
+                raise ToolException(str(exc)) from exc
+            self.calls.add(key)
+            self.answer.add(step)
+            sent = {"tool": name, "facts": step.result.facts(), "summary": step.summary,
+                    "note": "Customer rows and drafts were shown to the user directly."}
+            text = self.redactor.json_text(json.dumps(sent, default=str, ensure_ascii=False))
+            self.session.transcript.facts_sent.append(json.loads(text))
+            return text
 
 
-def _middleware(config: LlmConfig) -> list[Any]:
-    from langchain.agents.middleware import (
-        ModelFallbackMiddleware,
-        ModelRetryMiddleware,
-        PIIMiddleware,
-        ToolCallLimitMiddleware,
-    )
+def _middleware(access: LlmAccess, specs: dict[str, Any], redactor: ModelRedactor) -> list[Any]:
+    """Outermost first: redact what is sent, then deadline/retries, fallback model, tidy tool calls; limits."""
+    from langchain.agents.middleware import ModelCallLimitMiddleware, ModelFallbackMiddleware, ToolCallLimitMiddleware
 
-    middleware: list[Any] = [
-        PIIMiddleware("email", strategy="redact", apply_to_input=True, apply_to_tool_results=True),
-        PIIMiddleware("phone", detector=PHONE_PATTERN, strategy="redact", apply_to_input=True,
-                      apply_to_tool_results=True),
-        ModelRetryMiddleware(max_retries=config.max_retries, initial_delay=0.2, max_delay=2.0, on_failure="error"),
-        ToolCallLimitMiddleware(run_limit=config.max_tool_calls, exit_behavior="end"),
-    ]
+    from agent.llm_middleware import ArgumentCheck, DeadlineMiddleware, RedactionMiddleware, ToolCallCleanup
+
+    config = access.config
+    middleware: list[Any] = [RedactionMiddleware(redactor), DeadlineMiddleware(access)]
     if config.fallback_model:
-        middleware.append(ModelFallbackMiddleware(build_chat_model(config, config.fallback_model)))
+        middleware.append(ModelFallbackMiddleware(
+            build_chat_model(config, config.fallback_model, timeout_source=access.request_timeout)))
+    middleware += [
+        ToolCallCleanup(),
+        ArgumentCheck(specs),
+        ToolCallLimitMiddleware(run_limit=config.max_tool_calls, exit_behavior="error"),
+        ModelCallLimitMiddleware(run_limit=config.max_model_calls, exit_behavior="error"),
+    ]
     return middleware
+
+
+def _reason(exc: Exception, config: LlmConfig) -> str:
+    """One clause for the warning: what stopped the model, in a marketer's words."""
+    from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
+    from langchain.agents.middleware.tool_call_limit import ToolCallLimitExceededError
+
+    if isinstance(exc, ToolCallLimitExceededError):
+        return f"the model asked for more than {config.max_tool_calls} tool calls"
+    if isinstance(exc, ModelCallLimitExceededError):
+        return f"the model needed more than {config.max_model_calls} turns"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text[:160]}"
+
+
+class ModelRedactor:
+    """Customer PII out of text bound for a model, without touching the numbers, dates and ids around it.
+
+    Text is redacted with :func:`tools.privacy.redaction.redact` (emails, phones, addresses, postcodes,
+    "my name is …") plus the full names of the shop's own customers that occur in it (looked up in the
+    customers table, so nothing is loaded up front). JSON (a tool result) is redacted value by value:
+    only strings change, keys and numbers never, and an unchanged result is returned byte for byte.
+    """
+
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self._names: dict[str, set[str]] = {}
+
+    def text(self, text: str) -> str:
+        if not text:
+            return text
+        return redact(text, self._customer_names([text]).get(text, set()))
+
+    def json_text(self, text: str) -> str:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, TypeError):
+            return self.text(text)
+        strings: list[str] = []
+        _walk(data, lambda s: strings.append(s) or s)
+        names = self._customer_names(strings)
+        redacted = _walk(data, lambda s: redact(s, names.get(s, set())))
+        return text if redacted == data else json.dumps(redacted, ensure_ascii=False)
+
+    def _customer_names(self, texts: list[str]) -> dict[str, set[str]]:
+        """Customers' full names found in each text (2–4 word phrases matched against the customers table)."""
+        wanted = {text: _phrases(text) for text in texts if text not in self._names}
+        phrases = sorted(set().union(*wanted.values())) if wanted else []
+        found: set[str] = set()
+        if phrases and self.shop.exists():
+            with self.shop.reading() as con:
+                if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'customers' "
+                               "AND table_catalog = current_database()").fetchone()[0]:
+                    found = {row[0] for row in con.execute(
+                        "SELECT DISTINCT lower(trim(name)) FROM customers WHERE lower(trim(name)) IN "
+                        "(SELECT unnest(?::VARCHAR[]))", [phrases]).fetchall()}
+        for text, text_phrases in wanted.items():
+            self._names[text] = text_phrases & found
+        return {text: self._names[text] for text in texts}
+
+
+def _phrases(text: str) -> set[str]:
+    words = [word.lower() for word in _WORDS.findall(text)]
+    return {" ".join(words[i:i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)}
+
+
+def _walk(value: Any, change: Any) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_walk(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: _walk(item, change) for key, item in value.items()}
+    return value
 
 
 def _with_context(session: Session, question: str) -> str:
@@ -140,20 +253,15 @@ def _messages(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _final_text(result: dict[str, Any]) -> str:
     messages = result.get("messages", [])
-    if not messages:
+    if not messages or getattr(messages[-1], "type", "") != "ai" or getattr(messages[-1], "tool_calls", None):
         return ""
     content = messages[-1].content
     if isinstance(content, list):
         content = " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content).strip() if getattr(messages[-1], "type", "") == "ai" else ""
+    return str(content).strip()
 
 
 def _remember(session: Session, answer: Answer) -> None:
     from agent.planner import Plan, PlannedCall
 
     session.context.remember(Plan([PlannedCall(step.tool, step.args) for step in answer.steps]))
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"{type(exc).__name__}: {text[:160]}"

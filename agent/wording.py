@@ -5,6 +5,7 @@ They format numbers that tools computed; they never compute new ones.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,6 +25,24 @@ def pct(share: float | None) -> str:
 def plural(count: int, noun: str) -> str:
     """'1 lapsing customer', '87 lapsing customers'."""
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def counted(count: int, description: str) -> str:
+    """A count in front of an audience description, the noun agreeing with it: (378, "customers in Germany") ->
+    "378 customers in Germany", (1, "lapsing customers") -> "1 lapsing customer"."""
+    if count == 1:
+        description = re.sub(r"\bcustomers\b", "customer", description, count=1)
+    return f"{count:,} {description}"
+
+
+def share_text(share: float | None) -> str:
+    """A share that never reads "0%" when it is not zero: 0.0038 -> "0.4%", 0.00002 -> "<0.01%"."""
+    if share is None:
+        return "–"
+    percent = share * 100
+    if percent == 0 or percent >= 1:
+        return pct(share)
+    return "<0.01%" if percent < 0.01 else f"{percent:.2g}%"
 
 
 AUDIENCE_OPTIONS = {

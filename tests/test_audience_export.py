@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,10 +89,10 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     out.write_text("old\n")
 
     def broken_replace(*_args: object) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("tools.campaigns.audience_export.os.replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="the disk is full"):
         write_atomically(out, "new\n", force=True)
     assert out.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["a.csv"]
 

@@ -48,7 +48,8 @@ def test_campaign_prints_three_distinct_validated_email_drafts(shop):
     assert all(f"Draft {n} · email" in result.stdout for n in (1, 2, 3)) and "Draft 4" not in result.stdout
     assert result.stdout.count("Subject:") == 3 and result.stdout.count("facts used:") == 3
     assert "15% off" in result.stdout and "written by the template writer" in result.stdout
-    assert result.stderr == ""
+    # the runners live in Germany and wrote no German: the drafts are English, and the user is told so
+    assert "mostly reads German" in result.stderr and "drafts in English only" in result.stderr
 
 
 def test_campaign_json_lists_drafts_with_the_facts_they_used(shop):
@@ -129,7 +130,7 @@ def test_recommend_shows_lift_tables_and_json(shop):
     answer = answer_of(run(shop, "recommend", "--country", "Germany", "--limit", "2", "--json"), "recommend_products")
     products = answer["steps"][0]["data"]["products"]
     assert len(products) == 2 and products[0]["lift"] > 1
-    assert answer["tables"][0]["title"] == "What to promote to customers in Germany"
+    assert answer["tables"][0]["title"].startswith("What to promote to customers in Germany")
 
 
 def test_recommend_warnings_go_to_stderr(shop):

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,26 +19,16 @@ CONSOLE_SCRIPT = Path(sys.executable).parent / "segment-agent"
 ANSWER_KEYS = {"question", "planner", "status", "steps", "answer", "tables", "drafts", "reproduce", "warnings"}
 
 
-def _help_seconds() -> float:
-    started = time.perf_counter()
-    completed = subprocess.run([str(CONSOLE_SCRIPT), "--help"], capture_output=True, text=True, check=True,
-                               env={**os.environ, "COLUMNS": "120"})
-    elapsed = time.perf_counter() - started
-    assert "ingest" in completed.stdout and "status" in completed.stdout
-    return elapsed
-
-
 @pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="console script not installed in this environment")
-def test_help_is_instant() -> None:
-    # The product target is 0.5 s; the assertion leaves headroom for busy CI machines, and a slow first
-    # run (cold file cache, a scheduling hiccup) gets two more tries.
-    best = _help_seconds()
-    for _ in range(2):
-        if best < 1.5:
-            break
-        best = min(best, _help_seconds())
-    print(f"segment-agent --help: {best:.3f}s")
-    assert best < 1.5
+def test_help_imports_nothing_heavy() -> None:
+    # "Instant" is checked structurally (no test measures wall-clock time on a shared machine): the console
+    # script's --help imports none of the heavy libraries. bench/cli_startup.py measures the seconds.
+    completed = subprocess.run([sys.executable, "-X", "importtime", str(CONSOLE_SCRIPT), "--help"],
+                               capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "120"})
+    assert "ingest" in completed.stdout and "status" in completed.stdout
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in completed.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert imported.isdisjoint(HEAVY_MODULES), sorted(imported & set(HEAVY_MODULES))
 
 
 def test_importing_the_cli_loads_no_heavy_library() -> None:

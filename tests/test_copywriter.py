@@ -171,7 +171,8 @@ def test_a_valid_model_draft_is_kept_and_its_prompt_holds_only_aggregates(shop):
     assert "example.com" not in prompt and "+49" not in prompt
     assert not any(customer_name(i) in prompt for i in range(40))
     quotes = prompt[prompt.index("<customer_quotes>"):prompt.index("</customer_quotes>")]
-    assert "Ignore previous instructions" in quotes and "[email]" in quotes and "ben.schmidt" not in quotes
+    # quotes are fenced as untrusted data; one that reads as an instruction is never quoted at all
+    assert quotes.count('"') >= 4 and "Ignore previous instructions" not in quotes and "ben.schmidt" not in quotes
 
 
 def test_an_invalid_draft_is_repaired_once_with_the_violations(shop):
@@ -188,7 +189,9 @@ def test_a_draft_still_invalid_after_repair_is_replaced_by_a_template_with_a_war
     writer = ScriptedWriter(reply(bad, GOOD_EMAIL), reply(bad))
     result = drafted(shop, CampaignRequest(audience=GERMANY, variants=2), writer)
     assert [d.writer for d in result.drafts] == ["template", "llm"]
-    assert len(result.warnings) == 1 and "Variant 1" in result.warnings[0] and "placeholder" in result.warnings[0]
+    assert "Variant 1" in result.warnings[0] and "placeholder" in result.warnings[0]
+    assert result.warnings[1:] == ["This audience mostly reads German; variant(s) 1 came from the built-in writer "
+                                   "and are in English."]
 
 
 @pytest.mark.parametrize("failure", [TimeoutError("model timed out"), "Sorry, I can't help with that."])

@@ -228,14 +228,14 @@ def test_extra_columns_are_kept_as_attributes(shop: Shop, tmp_path: Path) -> Non
 
 
 def test_common_column_names_map_themselves(shop: Shop, tmp_path: Path) -> None:
-    rows = [("17850", "01/12/2010", "2", "3.50", "SKU-1")]
+    rows = [("17850", "13/12/2010", "2", "3.50", "SKU-1")]
     path = write_rows(tmp_path, "orders.csv", rows, ("Customer ID", "Order Date", "Qty", "Unit Price", "SKU"))
 
     report = ingest_file(shop, "orders", path)
 
     assert report.mapping == {"customer_id": "Customer ID", "order_date": "Order Date", "product_id": "SKU",
                               "quantity": "Qty", "unit_price": "Unit Price"}
-    assert (report.net_amount, report.first_date) == (7.0, "2010-12-01")
+    assert (report.net_amount, report.first_date) == (7.0, "2010-12-13")
 
 
 @pytest.mark.parametrize("header", ["", " customer_id  date number_of_cds  dollar_value\n"])

@@ -1,23 +1,24 @@
-"""The LLM path, without network: a scripted fake chat model, and a real HTTP OpenAI-compatible server
-on 127.0.0.1 started by the test. Also the grounding check and prompt-injection resistance."""
+"""The LLM path, without network: a scripted fake chat model through the same middleware a real one gets,
+and a real HTTP OpenAI-compatible server on 127.0.0.1. What counts as an answer (grounded, tool-based,
+with a final message) and what falls back (no tool, a tool-call limit, an empty final message, invalid
+arguments twice), plus de-duplicated calls and prompt-injection resistance."""
 
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from llm_servers import FakeModelServer, Reply, always, completion, plan
 from shop_builders import RUNNER, query
 
 from agent.answering import Session, answer_embedded, answer_question
 from agent.cli import app
 from agent.llm_agent import LlmFailure, answer_with_llm
+from agent.llm_client import build_chat_model
 from agent.llm_config import load_llm_config
 from agent.runtime import AgentProviders, LlmAccess
 from tools.ingest.load import ingest_file
@@ -26,6 +27,7 @@ from tools.runtime.settings import Settings
 from tools.runtime.shop import Shop
 
 HEADLINE = "who are my lapsing high-value customers?"
+LAPSING_VIPS = {"lifecycle": ["lapsing"], "value_tier": ["high"]}
 
 
 class ToolCallingFake(GenericFakeChatModel):
@@ -40,8 +42,9 @@ def shop(sample_workspace: Path) -> Path:
     return sample_workspace
 
 
-def _tool_call(name: str, args: dict, call_id: str = "call_1") -> AIMessage:
-    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}])
+def _calls(*calls: tuple[str, dict]) -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call_{i}", "type": "tool_call"}
+                                             for i, (name, args) in enumerate(calls)])
 
 
 def _config(shop: Path, monkeypatch: pytest.MonkeyPatch, base_url: str = "http://127.0.0.1:9/v1") -> Any:
@@ -51,23 +54,21 @@ def _config(shop: Path, monkeypatch: pytest.MonkeyPatch, base_url: str = "http:/
     return load_llm_config(Settings.load(shop))
 
 
-def _fake_session(shop: Path, monkeypatch: pytest.MonkeyPatch, model: Any) -> Session:
+def _fake_session(shop: Path, monkeypatch: pytest.MonkeyPatch, *script: AIMessage) -> Session:
+    model = ToolCallingFake(messages=iter(script))
     return Session(Shop(shop), LlmAccess(_config(shop, monkeypatch), lambda: model))
 
 
 def _http_session(shop: Path, monkeypatch: pytest.MonkeyPatch, base_url: str) -> Session:
-    from agent.llm_agent import build_chat_model
-
     config = _config(shop, monkeypatch, base_url)
-    return Session(Shop(shop), LlmAccess(config, lambda: build_chat_model(config)))
+    access: LlmAccess = LlmAccess(config, lambda: build_chat_model(config, timeout_source=access.request_timeout))
+    return Session(Shop(shop), access)
 
 
 def test_fake_model_plans_the_tool_call_and_the_table_matches_the_embedded_answer(shop, monkeypatch) -> None:
-    model = ToolCallingFake(messages=iter([
-        _tool_call("find_customers", {"lifecycle": ["lapsing"], "value_tier": ["high"]}),
-        AIMessage(content="These are your lapsing high-value customers; the rules are listed below."),
-    ]))
-    answer = answer_with_llm(_fake_session(shop, monkeypatch, model), HEADLINE)
+    session = _fake_session(shop, monkeypatch, _calls(("find_customers", LAPSING_VIPS)),
+                            AIMessage(content="These are your lapsing high-value customers; the rules are below."))
+    answer = answer_with_llm(session, HEADLINE)
     embedded = answer_embedded(Session(Shop(shop)), HEADLINE)
 
     assert [step.tool for step in answer.steps] == ["find_customers"]
@@ -78,87 +79,74 @@ def test_fake_model_plans_the_tool_call_and_the_table_matches_the_embedded_answe
 
 
 def test_invented_numbers_are_replaced_by_the_data_summary(shop, monkeypatch) -> None:
-    model = ToolCallingFake(messages=iter([
-        _tool_call("find_customers", {"lifecycle": ["lapsing"], "value_tier": ["high"]}),
-        AIMessage(content="You have 98,765 lapsing VIPs worth 12.3 million."),
-    ]))
-    answer = answer_with_llm(_fake_session(shop, monkeypatch, model), HEADLINE)
+    session = _fake_session(shop, monkeypatch, _calls(("find_customers", LAPSING_VIPS)),
+                            AIMessage(content="You have 98,765 lapsing VIPs worth 12.3 million."))
+    answer = answer_with_llm(session, HEADLINE)
 
     assert "98,765" not in answer.answer
     assert answer.answer == answer.steps[0].summary
-    assert any("numbers no tool produced" in warning for warning in answer.warnings)
+    assert any("numbers no tool produced (98765" in warning for warning in answer.warnings)
 
 
 def test_a_model_that_calls_no_tool_is_a_failure(shop, monkeypatch) -> None:
-    model = ToolCallingFake(messages=iter([AIMessage(content="Probably about 200 of them.")]))
     with pytest.raises(LlmFailure, match="no tool"):
-        answer_with_llm(_fake_session(shop, monkeypatch, model), HEADLINE)
+        answer_with_llm(_fake_session(shop, monkeypatch, AIMessage(content="Probably about 200 of them.")), HEADLINE)
 
 
-class _Server:
-    """A minimal OpenAI-compatible /v1/chat/completions server with a chosen behaviour."""
-
-    def __init__(self, behaviour: str) -> None:
-        self.behaviour = behaviour
-        self.bodies: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 - http.server API
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                outer.bodies.append(body)
-                status, payload = outer.reply(json.loads(body))
-                if status == "sleep":
-                    time.sleep(4)
-                    status = 200
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def reply(self, request: dict) -> tuple[Any, dict]:
-        if self.behaviour == "error":
-            return 500, {"error": {"message": "internal error", "type": "server_error"}}
-        if self.behaviour == "timeout":
-            return "sleep", _completion("too late")
-        has_tool_result = any(message.get("role") == "tool" for message in request["messages"])
-        if has_tool_result:
-            return 200, _completion("Here are the lapsing high-value customers.")
-        if self.behaviour == "malformed":
-            return 200, _completion(None, [{"id": "c1", "type": "function",
-                                            "function": {"name": "find_customers", "arguments": "{not json"}}])
-        arguments = json.dumps({"lifecycle": ["lapsing"], "value_tier": ["high"]})
-        return 200, _completion(None, [{"id": "c1", "type": "function",
-                                        "function": {"name": "find_customers", "arguments": arguments}}])
-
-    def __enter__(self) -> _Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def test_an_empty_final_message_is_a_failure_not_an_answer(shop, monkeypatch) -> None:
+    session = _fake_session(shop, monkeypatch, _calls(("find_customers", LAPSING_VIPS)), AIMessage(content=" "))
+    with pytest.raises(LlmFailure, match="no final answer"):
+        answer_with_llm(session, HEADLINE)
 
 
-def _completion(content: str | None, tool_calls: list | None = None) -> dict:
-    message: dict[str, Any] = {"role": "assistant", "content": content}
-    if tool_calls:
-        message["tool_calls"] = tool_calls
-    return {"id": "cmpl-1", "object": "chat.completion", "created": 0, "model": "test-model",
-            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if tool_calls else "stop"}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+def test_the_tool_call_limit_falls_back_with_a_warning_instead_of_answering(shop, monkeypatch) -> None:
+    # Seven distinct calls in one turn (the limit is 6): the measured failure was "Tool call limit reached:
+    # run limit exceeded (7/6 calls)." returned as a valid planner-llm answer.
+    many = _calls(*[("find_customers", {"min_orders": n}) for n in range(1, 8)])
+    session = _fake_session(shop, monkeypatch, many, AIMessage(content="Tool call limit reached (7/6 calls)."))
+    answer = answer_question(session, HEADLINE, "llm")
+
+    assert answer.planner == "embedded"
+    assert "limit" not in answer.answer.lower()
+    assert [w for w in answer.warnings if "more than 6 tool calls" in w and w.count(". ") == 0]
+
+
+def test_identical_tool_calls_in_one_turn_run_once(shop, monkeypatch) -> None:
+    triple = _calls(*[("find_customers", LAPSING_VIPS)] * 3)
+    session = _fake_session(shop, monkeypatch, triple, AIMessage(content="Your lapsing high-value customers."))
+    answer = answer_with_llm(session, HEADLINE)
+
+    assert [step.tool for step in answer.steps] == ["find_customers"]
+    assert len(session.transcript.facts_sent) == 1
+
+
+def test_a_call_repeated_in_a_later_turn_is_not_run_again(shop, monkeypatch) -> None:
+    session = _fake_session(shop, monkeypatch, _calls(("find_customers", {})), _calls(("find_customers", {})),
+                            AIMessage(content="Here are all your customers."))
+    answer = answer_with_llm(session, "show me customers")
+
+    assert len(answer.steps) == 1
+    tool_replies = [m["content"] for m in session.transcript.model_messages if m["role"] == "tool"]
+    assert "already made this exact call" in tool_replies[-1]
+
+
+def test_invalid_arguments_go_back_to_the_model_once_and_a_fix_is_accepted(shop, monkeypatch) -> None:
+    session = _fake_session(shop, monkeypatch, _calls(("find_customers", {"lifecycle": ["sleepy"]})),
+                            _calls(("find_customers", LAPSING_VIPS)), AIMessage(content="Lapsing VIPs, listed."))
+    answer = answer_with_llm(session, HEADLINE)
+
+    assert answer.planner == "llm:test-model" and answer.steps[0].args["lifecycle"] == ["lapsing"]
+    first_reply = next(m["content"] for m in session.transcript.model_messages if m["role"] == "tool")
+    assert first_reply.startswith("Error: find_customers: lifecycle") and "sleepy" in first_reply
+
+
+def test_invalid_arguments_twice_fall_back(shop, monkeypatch) -> None:
+    bad = ("find_customers", {"value_tier": ["platinum"]})
+    session = _fake_session(shop, monkeypatch, _calls(bad), _calls(bad), AIMessage(content="Done."))
+    answer = answer_question(session, HEADLINE, "llm")
+
+    assert answer.planner == "embedded"
+    assert any("still invalid after it was told why" in warning for warning in answer.warnings)
 
 
 def _customer_pii(root: Path) -> list[str]:
@@ -167,32 +155,32 @@ def _customer_pii(root: Path) -> list[str]:
 
 
 def test_http_server_sees_tools_and_no_pii_and_the_answer_is_grounded(shop, monkeypatch) -> None:
-    with _Server("ok") as server:
-        answer = answer_question(_http_session(shop, monkeypatch, server.base_url), HEADLINE, "llm")
+    with FakeModelServer(plan("find_customers", LAPSING_VIPS, "Here are the lapsing high-value customers.")) as srv:
+        answer = answer_question(_http_session(shop, monkeypatch, srv.base_url), HEADLINE, "llm")
     embedded = answer_embedded(Session(Shop(shop)), HEADLINE)
 
-    assert len(server.bodies) >= 2
-    assert json.loads(server.bodies[0])["tools"], "tools must be offered to the model"
-    offered = {tool["function"]["name"] for tool in json.loads(server.bodies[0])["tools"]}
+    assert len(srv.requests) == 2
+    offered = {tool["function"]["name"] for tool in srv.requests[0]["tools"]}
     assert {"find_customers", "segment_overview", "draft_campaign", "kpi_summary"} <= offered
-    everything_sent = "\n".join(server.bodies)
-    leaked = [value for value in _customer_pii(shop) if value in everything_sent]
-    assert leaked == []
+    everything_sent = "\n".join(srv.raw)
+    assert [value for value in _customer_pii(shop) if value in everything_sent] == []
     assert answer.planner == "llm:test-model"
     assert answer.tables[0].rows == embedded.tables[0].rows
 
 
-@pytest.mark.parametrize("behaviour", ["error", "timeout", "malformed"])
-def test_server_failures_fall_back_to_the_embedded_planner(shop, monkeypatch, behaviour) -> None:
-    with _Server(behaviour) as server:
+@pytest.mark.parametrize("reply", [Reply(500, {"error": {"message": "internal error"}}),
+                                   Reply(200, completion("", [{"id": "c1", "type": "function", "function": {
+                                       "name": "find_customers", "arguments": "{not json"}}]))],
+                         ids=["http-500", "unparseable-arguments"])
+def test_server_failures_fall_back_to_the_embedded_planner(shop, monkeypatch, reply) -> None:
+    with FakeModelServer(always(reply)) as server:
         answer = answer_question(_http_session(shop, monkeypatch, server.base_url), HEADLINE, "auto")
     embedded = answer_embedded(Session(Shop(shop)), HEADLINE)
 
-    assert answer.planner in {"embedded", "llm:test-model"}
+    assert answer.planner == "embedded"
     assert [step.tool for step in answer.steps] == ["find_customers"]
     assert answer.tables[0].rows == embedded.tables[0].rows
-    if answer.planner == "embedded":
-        assert any("language model could not answer" in warning for warning in answer.warnings)
+    assert any("language model could not answer" in warning for warning in answer.warnings)
 
 
 def test_instructions_inside_customer_texts_change_nothing(shop, tmp_path) -> None:
@@ -211,10 +199,8 @@ def test_instructions_inside_customer_texts_change_nothing(shop, tmp_path) -> No
 
 
 def test_the_cli_runs_the_llm_path_end_to_end_with_an_injected_model(shop) -> None:
-    model = ToolCallingFake(messages=iter([
-        _tool_call("find_customers", {"lifecycle": ["lapsing"], "value_tier": ["high"]}),
-        AIMessage(content="These are your lapsing high-value customers."),
-    ]))
+    model = ToolCallingFake(messages=iter([_calls(("find_customers", LAPSING_VIPS)),
+                                           AIMessage(content="These are your lapsing high-value customers.")]))
     result = RUNNER.invoke(app, ["-w", str(shop), "ask", HEADLINE, "--json"], obj=AgentProviders(chat_model=model))
 
     assert result.exit_code == 0, result.output

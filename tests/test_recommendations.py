@@ -47,7 +47,9 @@ def test_two_audiences_get_what_they_over_index_on(shop):
     cooks = recommend_products(shop, RecommendRequest(audience=AudienceFilter(country="France"), recent_days=30))
     assert set(names(runners.categories)) == {"Trail Running", "Yoga"}
     assert "Garden Tools" in names(cooks.categories) and "Trail Running" not in names(cooks.categories)
-    assert isinstance(runners, Recommendations) and runners.customers == 20 and runners.warnings == []
+    assert isinstance(runners, Recommendations) and runners.customers == 20
+    assert runners.warnings == ["This group has only 20 customers: its shares and lifts move with a handful of "
+                                "people, so treat them as hints."]
     top = runners.products[0]
     assert top.lift == pytest.approx(2.0) and top.group_share == 1.0 and top.base_share == 0.5
     assert "20%" not in top.reason and "100% of this group bought it vs 50% of all customers" in top.reason
@@ -59,7 +61,8 @@ def test_items_most_of_the_group_bought_recently_are_left_out(shop):
     assert last_month.excluded == ["Cast Iron Skillet", "Home & Kitchen"]  # every cook bought them in December
     assert names(last_month.products) == ["Chef Knife Set", "Pruning Shears"]  # half did: still worth promoting
     last_quarter = recommend_products(shop, RecommendRequest(audience=cooks))
-    assert last_quarter.products == [] and "already bought every candidate item" in last_quarter.warnings[0]
+    assert last_quarter.products == []
+    assert any("already bought every candidate item" in w for w in last_quarter.warnings)
     lenient = recommend_products(shop, RecommendRequest(audience=cooks, max_recent_share=1.0))
     assert "Cast Iron Skillet" in names(lenient.products)
 

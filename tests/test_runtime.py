@@ -71,6 +71,13 @@ QUESTIONS = [
     ("recommend_products", "what should we recommend to segment 2?"),
     ("draft_campaign", "write a win-back sms for segment 3"),
     ("export_audience", "export segment 1 as a csv"),
+    ("breakdown", "which segment has the highest average order value?"),
+    ("breakdown", "lifecycle mix of repeat buyers by value tier"),
+    ("themes", "what do lapsed customers complain about?"),
+    ("themes", "customer feedback themes"),
+    ("kpi_summary", "revenue this month vs the same month last year"),
+    ("kpi_summary", "last 7 days vs the 7 before"),
+    ("find_customers", "which customers are likely to buy again in the next 90 days?"),
 ]
 VOLATILE = {"seconds", "stage_seconds", "run_id", "created_at", "embedding", "matching"}
 

@@ -39,7 +39,8 @@ def campaign(
     min_spend: MinSpend = None, max_spend: MaxSpend = None,
     channel: Annotated[Channel, typer.Option("--channel", "-c", help="Where it is sent.")] = Channel.EMAIL,
     goal: Annotated[Goal, typer.Option("--goal", "-g", help="What it is for.")] = Goal.WINBACK,
-    offer: Annotated[str | None, typer.Option("--offer", help='Offer to include, e.g. "15% off" or "free delivery".',
+    offer: Annotated[str | None, typer.Option("--offer", help='Offer every draft quotes word for word, e.g. "15% off", '
+                                              '"£5 off orders over £40" or "free delivery".',
                                               show_default=False)] = None,
     tone: Annotated[str | None, typer.Option("--tone", help="warm, playful or premium (or friendly, luxury…; "
                                              "default: the brand voice).", show_default=False)] = None,
@@ -51,7 +52,11 @@ def campaign(
                                                   show_default=False)] = None,
     force: Force = False, as_json: JsonOpt = False,
 ) -> None:
-    """Draft campaign copy for a segment or audience, e.g. --lifecycle lapsing --value high --channel email."""
+    """Draft campaign copy for a segment or audience, e.g. --lifecycle lapsing --value high --channel email.
+
+    Drafts name the products and categories the audience buys, carry the offer verbatim, show their
+    character counts, lead with service for complaint-heavy audiences and say when the audience reads
+    another language (a configured model then writes in it; the built-in writer writes English)."""
     from pydantic import ValidationError
 
     from tools.campaigns.drafting import CampaignRequest
@@ -79,13 +84,17 @@ def recommend(
     country: Country = None, category: Category = None, min_days_since_order: MinDays = None,
     max_days_since_order: MaxDays = None, min_orders: MinOrders = None, max_orders: MaxOrders = None,
     min_spend: MinSpend = None, max_spend: MaxSpend = None,
+    product: Annotated[str | None, typer.Option("--product", "-p", show_default=False,
+                                                help="Customers who bought this product: what to cross-sell to "
+                                                     "them (never the product itself).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="Items per list.")] = 5,
     as_json: JsonOpt = False,
 ) -> None:
-    """Products and categories to promote to a segment or audience (by lift), and what to cross-sell."""
+    """What to promote to a segment, an audience or a product's buyers: what they buy more than others (lift
+    above 1), each customer's next products (never one they own) and what is bought with their staples."""
     audience = _audience(lifecycle, value, country, category, min_days_since_order, max_days_since_order,
                          min_orders, max_orders, min_spend, max_spend)
-    args: dict[str, Any] = {"segment": segment, "audience": audience, "limit": limit}
+    args: dict[str, Any] = {"segment": segment, "audience": audience, "limit": limit, "product": product}
     present(ctx, "recommend_products", args, as_json=as_json, max_rows=100)
 
 
@@ -150,7 +159,8 @@ def _markdown(result: CampaignResult) -> str:
     for number, draft in enumerate(result.drafts, start=1):
         parts.append(f"## Variant {number}" + (f": {draft.angle}" if draft.angle else ""))
         parts += [f"**{name.capitalize()}:** {text}" for name, text in draft.text_fields().items() if name != "body"]
-        parts += ["", draft.body, "", "Facts used:", *(f"- {fact}" for fact in draft.facts_used), ""]
+        parts += ["", draft.body, "", f"*{draft.characters}*" if draft.characters else "", "Facts used:",
+                  *(f"- {fact}" for fact in draft.facts_used), ""]
     if result.warnings:
         parts += ["## Warnings", *(f"- {warning}" for warning in result.warnings), ""]
     parts += ["## Evidence", *(f"- {fact}" for fact in result.evidence), ""]

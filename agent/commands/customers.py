@@ -20,8 +20,8 @@ from agent.commands.present import (
 
 LIFECYCLE_HELP = "new, active, lapsing, lapsed (repeatable or comma-separated)."
 VALUE_HELP = "Value tier: high, mid, low (repeatable or comma-separated)."
-SORT_HELP = ("predicted_value_12m (default), recency_days, frequency, monetary, p_alive, expected_orders_90d, "
-             "days_overdue, customer_id.")
+SORT_HELP = ("predicted_value_12m (default), buy_again (the chance of buying in the next 90 days), recency_days, "
+             "frequency, monetary, p_alive, expected_orders_90d, days_overdue, customer_id.")
 
 
 def features(

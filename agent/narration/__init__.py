@@ -12,7 +12,7 @@ from typing import Any
 
 def describe(result: Any) -> str:
     """The Markdown summary of ``result`` (empty when its type has none)."""
-    from agent.narration import campaigns, customers, segments, workspace  # noqa: F401 - they register themselves
+    from agent.narration import brief, campaigns, customers, segments, workspace  # noqa: F401 - register themselves
     from agent.narration.registry import DESCRIBERS
 
     for kind in type(result).__mro__:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent.narration.inert import md
 from agent.narration.registry import describes
 from tools.behaviour.feature_store import FeatureRun
 from tools.ingest.load import IngestReport
@@ -14,10 +15,10 @@ VERBS = {"loaded": "Loaded", "appended": "Appended", "replaced": "Replaced with"
 @describes(IngestReport)
 def ingest(report: IngestReport) -> str:
     if report.status == "unchanged":
-        return (f"{report.file} is already in the workspace ({report.rows_kept:,} rows kept, "
+        return (f"{md(report.file)} is already in the workspace ({report.rows_kept:,} rows kept, "
                 f"{report.rows_skipped:,} skipped, {report.customers:,} customers): nothing changed.")
     text = (f"{VERBS[report.status]} **{report.rows_kept:,}** {NOUNS[report.table]} for **{report.customers:,}** "
-            f"customers from {report.file} in {report.seconds:.1f}s.")
+            f"customers from {md(report.file)} in {report.seconds:.1f}s.")
     if report.features is not None:
         text += f" Customer features refreshed as of {report.features.as_of}."
     return text

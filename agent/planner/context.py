@@ -10,7 +10,11 @@ from agent.planner.intents import ALL_CUSTOMERS, COMPARE, PEOPLE, WHO
 from agent.planner.plans import Plan
 from agent.planner.slots import AUDIENCE_SLOTS, Slots
 
-AUDIENCE_TOOLS = ("find_customers", "draft_campaign", "recommend_products", "export_audience")
+AUDIENCE_TOOLS = ("find_customers", "draft_campaign", "recommend_products", "export_audience", "breakdown", "themes")
+# Tools whose arguments are the audience itself (the others nest it under "audience")
+FLAT_AUDIENCE = ("find_customers", "breakdown", "themes")
+# A bare question to these means everyone, like a listing: only an explicit "them" carries the last audience over
+SHOP_WIDE = ("find_customers", "breakdown", "themes")
 CAMPAIGN_DETAILS = ("channel", "goal", "offer", "tone", "length", "variants")
 OPENER = r"^(only|just|now|what about|how about|same|but|instead|add|make (it|them|this)|sort|order (them )?by|" \
          r"exclude|excluding|without|plus|limit|what if|this time|again|except|too|filter|narrow|remove|keep|" \
@@ -37,13 +41,17 @@ class Context:
     intent: str | None = None
     draft: dict[str, Any] = field(default_factory=dict)
     listing: dict[str, Any] = field(default_factory=dict)
+    breakdown: dict[str, Any] = field(default_factory=dict)
+    themes: dict[str, Any] = field(default_factory=dict)
+    rows: list[str] = field(default_factory=list)
+    rows_kind: str | None = None
 
     def remember(self, plan: Plan) -> None:
         """Update the context from a plan that ran (the embedded planner's or the LLM's tool calls)."""
         for call in plan.calls:
             args = call.args
             if call.tool in AUDIENCE_TOOLS:
-                source = args if call.tool == "find_customers" else (args.get("audience") or {})
+                source = args if call.tool in FLAT_AUDIENCE else (args.get("audience") or {})
                 self.audience = {k: v for k, v in source.items() if k in AUDIENCE_SLOTS and v not in (None, [])}
                 self.segment = _segment_id(args.get("segment", source.get("segment")))
             if call.tool == "find_customers":
@@ -52,12 +60,21 @@ class Context:
                 self.segment, self.audience = _segment_id(args.get("segment")), {}
             if call.tool == "compare_segments" and args.get("segments"):
                 self.segment, self.audience = _segment_id(args["segments"][0]), {}
+            if call.tool == "breakdown":
+                self.breakdown = {k: args[k] for k in ("by", "sort_by", "ascending") if args.get(k) is not None}
+            if call.tool == "themes":
+                self.themes = {k: args[k] for k in ("focus", "days") if args.get(k) is not None}
             if call.tool == "draft_campaign":
                 self.draft = {k: args[k] for k in CAMPAIGN_DETAILS if args.get(k) is not None}
                 for name in plan.defaulted:
                     self.draft.pop(name, None)
                 self.draft["channel"] = args.get("channel", "email")
-            self.intent = call.tool
+            # an export happens only when asked: what follows an export narrows the list, never re-exports
+            self.intent = "find_customers" if call.tool == "export_audience" else call.tool
+
+    def remember_rows(self, kind: str | None, rows: list[str]) -> None:
+        """The ids of the last table's rows ("customer" ids or "segment" ids), for "the first one"."""
+        self.rows_kind, self.rows = kind, list(rows)
 
 
 def _segment_id(value: Any) -> int | str | None:
@@ -87,7 +104,7 @@ def acts_on_last_audience(text: str, slots: Slots, intent: str | None, segments:
 
     A bare listing ('how many customers are there?') means everyone, so find_customers never inherits this way.
     """
-    return intent in AUDIENCE_TOOLS and intent != "find_customers" and not slots.audience() and not segments \
+    return intent in AUDIENCE_TOOLS and intent not in SHOP_WIDE and not slots.audience() and not segments \
         and not re.search(ALL_CUSTOMERS, text) and context.intent in (*AUDIENCE_TOOLS, "profile_segment")
 
 
@@ -96,6 +113,8 @@ def follow_up_intent(text: str, slots: Slots, detected: str | None, segments: li
     """The tool a follow-up asks for: what it says explicitly, else more of the same."""
     if re.search(COMPARE, text) and len(segments) == 1 and context.segment not in (None, segments[0]):
         return "compare_segments"
+    if context.intent == "breakdown" and re.search(r"^(sort|order|rank|now by|by|what about by|and by)\b", text):
+        return "breakdown"  # "sort by revenue", "now by segment": the same breakdown, regrouped or re-ranked
     if detected is None:
         if context.draft and (slots.campaign() or slots.length_move or re.search(DRAFT_TWEAK, text)):
             return "draft_campaign"

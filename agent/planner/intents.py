@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from agent.planner.analysis import EXPLICIT_THEMES, asks_breakdown, theme_focus
 from agent.planner.lexicon import PLEASANTRIES, REFUSAL_PATTERNS
 from agent.planner.slots import Slots
 
@@ -47,12 +48,20 @@ RESEGMENT = r"\b((re-?run|redo|refresh|recompute|rebuild|update|run|build|recalc
             r"cluster (my|the|our) customers|(segment|group) (my|the|our) customers into)\b"
 CHANGED = r"\b(what('?s| has| have)? changed|whats changed|(has|have) (anything|something|much) changed|" \
           r"what'?s new|whats new|anything new|any changes|changes since|what moved|who moved|what'?s different|" \
-          r"week over week|week on week|since (the )?last " \
+          r"since (the )?last " \
           r"(run|refresh|update|time|brief|report)|compared (to|with) last (week|run|time|refresh))\b"
 KPI = r"\b(kpis?|how (are|is|did|was) (we|the shop|the business|business|sales|the store|revenue|it) (doing|going|" \
       r"do|perform\w*|look\w*)|how'?s (business|the business|the shop|the store|trading|it going)|revenue|sales|aov|" \
       r"average order|performance|dashboard|headline numbers|headlines|metrics|numbers|how much did we (sell|make)|" \
-      r"turnover|trading|conversion|how did we do|how many orders|number of orders|order count|orders (did|have) we)\b"
+      r"turnover|trading|conversion|how did we do|how many orders|number of orders|order count|orders (did|have) we|" \
+      r"repeat (purchase )?rate|repeat rate|retention rate|returning customer rate|repeat customer rate|" \
+      r"repeat buyer rate|how many (active|new|returning|buying|repeat) (customers|buyers) (did|have) we)\b"
+PERIOD_VS = r"\b(vs\.?|versus|against|compared (to|with)|over|on)\s+(the\s+)?(\d+\s+(days?\s+)?before|previous|prior|" \
+            r"same|last|the one before|one before)\b"
+# KPIs however the question is worded (even "how many active customers did we have…", which names a stage)
+SHOP_METRIC = r"\b(repeat (purchase )?rate|repeat rate|retention rate|returning customer rate|repeat customer rate|" \
+              r"repeat buyer rate|how many (active|new|returning|buying|repeat) (customers|buyers) (did|have) we " \
+              r"(have|get|got|acquire|acquired|win|won|see|seen)|(week|month|quarter|year)[- ]o(ver|n)[- ]\3)\b"
 OVERVIEW = r"\b(segments|personas|clusters|customer groups|types of customers|kinds of customers|" \
            r"what do (my |our )?(customers|shoppers|buyers|people) (care about|like|want|love|say|talk about|" \
            r"complain about|mention)|what do people care about|audiences we have|groups|customer base|break ?down|" \
@@ -98,6 +107,8 @@ def is_pleasantry(text: str) -> bool:
 
 def wants_draft(text: str, slots: Slots) -> bool:
     """A request for campaign copy: 'write a win-back email', 'an sms for new customers', 'email them a voucher'."""
+    if re.search(r"\bwhat (do|does|did)\b.*\b(write|wrote|writing) about\b", text):
+        return False  # "what do VIPs write about?" asks what customers wrote
     if re.search(CHANNEL_FOR, text) or re.search(CHANNEL_VERB, text) or re.search(WRITE, text):
         return True
     if not re.search(DRAFT, text):
@@ -125,21 +136,49 @@ def detect_intent(text: str, slots: Slots, segment_mentions: list[int]) -> str |
         return "run_segmentation"
     if re.search(COMPARE, text) and len(segment_mentions) >= 2:
         return "compare_segments"
+    if re.match(r"(compare|contrast)\b", text) and len(segment_mentions) == 1 and not has_audience:
+        return "compare_segments"  # "compare segment 2": with which? (the plan asks)
     if len(segment_mentions) >= 2 and re.search(r"\b(and|&)\b", text) and not has_audience:
         return "compare_segments"
     if re.search(CHANGED, text):
         return "whats_changed"
     if slots.customer_id:
         return "explain_customer"
-    if re.search(KPI, text) and not has_audience and not segment_mentions and not re.search(PEOPLE, text):
+    grouped = _grouping_intent(text, slots, segment_mentions)
+    if grouped:
+        return grouped
+    if re.search(SHOP_METRIC, text) or (re.search(KPI, text) and not has_audience and not segment_mentions
+                                        and not re.search(PEOPLE, text)):
         return "kpi_summary"
+    time_only = set(slots.audience()) <= {"min_days_since_order", "max_days_since_order"}
+    compared = re.search(PERIOD_VS, text) or slots.kpi.comparison
+    if slots.period is not None and compared and time_only and not re.search(PEOPLE, text):
+        return "kpi_summary"  # "last 14 days vs the 14 before": two periods side by side are the KPI comparison
     if len(segment_mentions) == 1 and not has_audience and (re.search(PROFILE, text) or len(text.split()) <= 6):
         return "profile_segment"
     if re.search(OVERVIEW, text) and not has_audience and not segment_mentions:
         return "segment_overview"
     if has_audience or segment_mentions or (re.search(PEOPLE, text) and (
-            re.search(WHO, text) or slots.sort_by or slots.limit)):
+            re.search(WHO, text) or slots.sort_by or slots.limit)) or (re.search(r"\bwho\b", text) and slots.sort_by):
         return "find_customers"
     if re.search(KPI, text):
         return "kpi_summary"
+    return None
+
+
+def _grouping_intent(text: str, slots: Slots, segment_mentions: list[int]) -> str | None:
+    """breakdown, themes, or the segment overview for "how many customers in each segment"."""
+    has_audience = bool(slots.audience())
+    ask = asks_breakdown(text)
+    if ask is not None:
+        sized = ask.sort_by in ("customers", "revenue")
+        if ask.by == "segment" and not has_audience and not segment_mentions and sized:
+            return "segment_overview"  # sizes and revenue per segment are the overview itself
+        return "breakdown"
+    focus = theme_focus(text)
+    if focus in ("complaints", "praise"):
+        return "themes"
+    if focus == "all" and not segment_mentions and (has_audience or re.search(EXPLICIT_THEMES, text)) \
+            and not re.search(r"^(write|compose|draft)\b|\b(summary|summarise|summarize)\b", text):
+        return "themes"
     return None

@@ -34,7 +34,8 @@ VALUE_WORDS: dict[str, tuple[str, ...]] = {
                      "big spenders", "biggest spenders", "whales", "most valuable", "valuable", "premium customers",
                      "high spenders", "heavy spenders", "top-tier", "top tier", "big-ticket", "high-spending",
                      "high spending", "top-spending", "big spending", "high rollers", "top value", "best clients",
-                     "key accounts"),
+                     "key accounts", "high lifetime value", "highest lifetime value", "high ltv", "high clv",
+                     "high-ltv", "high-clv", "big-spending", "best spenders"),
     ValueTier.MID: ("mid-value", "mid value", "middle", "mid tier", "mid-tier", "medium value", "medium-value",
                     "average customers", "mid-spending", "mid spenders"),
     ValueTier.LOW: ("low-value", "low value", "small spenders", "low spenders", "bargain hunters", "lowest value",
@@ -139,6 +140,23 @@ REFUSAL_PATTERNS: dict[str, tuple[str, ...]] = {
                   r"\b(python|javascript|sql) (code|script)\b", r"\bmeaning of life\b", r"\bwho won\b",
                   r"\bhoroscope\b", r"\brecipe for\b", r"\btranslate\b"),
 }
+
+# What a breakdown groups by, and the words for it ("which market…", "per persona", "by tier").
+BREAKDOWN_AXES: dict[str, tuple[str, ...]] = {
+    "country": ("country", "countries", "market", "markets", "region", "regions", "nation", "nations",
+                "geography", "location", "locations"),
+    "segment": ("segment", "segments", "persona", "personas", "cluster", "clusters"),
+    "lifecycle": ("lifecycle", "life cycle", "lifecycle stage", "lifecycle stages", "stage", "stages"),
+    "value_tier": ("value tier", "value tiers", "tier", "tiers", "value band", "value bands", "value group",
+                   "value groups"),
+    "category": ("category", "categories", "product category", "product categories", "department", "departments",
+                 "product line", "product lines"),
+}
+
+# Languages a marketer may ask copy in; the built-in copywriter writes English only.
+LANGUAGES = ("german", "french", "spanish", "italian", "dutch", "portuguese", "polish", "swedish", "danish",
+             "norwegian", "finnish", "japanese", "chinese", "mandarin", "korean", "arabic", "turkish", "greek",
+             "czech", "hungarian", "romanian", "russian", "ukrainian", "hindi", "welsh", "irish gaelic", "catalan")
 
 PLEASANTRIES = ("thanks", "thank you", "thx", "cheers", "great", "ok", "okay", "cool", "nice", "perfect",
                 "awesome", "hi", "hello", "hey", "good morning", "ta", "brilliant", "lovely")

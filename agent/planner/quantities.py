@@ -1,4 +1,5 @@
-"""Numbers in a question: time windows, order counts, money, rankings, KPI periods and segment counts.
+"""Numbers in a question: time windows, order counts, money, rankings and segment counts (KPI periods are in
+:mod:`agent.planner.periods`).
 
 Each reader takes normalised text and returns only what it found, so the slot filler can combine them.
 """
@@ -25,6 +26,16 @@ LESS = r"(?:less than|under|below|fewer than|at most|no more than|up to|<=?)"
 QUIET_WORDS = r"(?:inactive|quiet|silent|away|dormant|no orders?|no purchases?|nothing|lapsed|asleep|cold|not seen|" \
               r"not been seen|unseen|not heard from|no activity)"
 RESEGMENT_COUNT = r"(?:segments|clusters|groups|personas|buckets)"
+# "haven't ordered in a while", "not been back for ages": overdue or gone, without a number of days
+_A_WHILE_VERB = r"(?:been back|come back|ordered|bought|purchased|shopped|returned|visited|reordered|placed an order|" \
+                r"made a purchase|been seen|seen|heard from|been in touch)"
+A_WHILE = r"\b(?:haven'?t|hasn'?t|have not|has not|not|didn'?t|did not|never)\s+" + _A_WHILE_VERB + \
+          r"(?:\s+(?:anything|again|with us|from us|them|since))?\s+(?:in|for)\s+(?:a\s+(?:good\s+|long\s+|" \
+          r"little\s+)?while|ages|a long time|some time|quite some time|so long|months)\b|" \
+          r"\b(?:haven'?t|hasn'?t|not)\s+(?:ordered|bought|purchased|shopped|been back)\s+(?:anything\s+)?" \
+          r"(?:recently|lately)\b|\b(?:a (?:long )?while|ages|a long time) since (?:their|the|they) (?:last )?" \
+          r"(?:order|purchase|bought|ordered)|\bnot (?:ordered|bought|seen) (?:in|for) a while\b|" \
+          r"\bgone (?:missing|awol)\b"
 
 
 @dataclass
@@ -74,9 +85,14 @@ def time_window(text: str) -> Window:
     if between:
         window.min_days, window.max_days = days(between.group(1), between.group(3)), days(between.group(2),
                                                                                          between.group(3))
+    not_lately = re.search(r"\bnot\s+(?:once\s+)?(?:in|within|during|over|for|since)\s+(?:the\s+)?(?:last|past)\s+"
+                           + MAYBE_DURATION, text)
+    if not_lately and window.min_days is None:
+        # "bought 10 times but not in the last 90 days"
+        window.min_days = days(not_lately.group(1), not_lately.group(2))
     recent = re.search(r"(?<!not )(?<!n't )(?<!never )\b(?:" + BUY_VERB + r"|active|shopping|buying|ordering)\b"
                        r"[^.?]{0,40}?\b(?:within|in)\s+(?:the\s+)?(?:last|past)\s+" + MAYBE_DURATION, text)
-    if recent and not not_bought:
+    if recent and not not_bought and not not_lately:
         window.max_days = days(recent.group(1), recent.group(2))
     within = re.search(r"\b(?:last (?:order|purchase)|" + BUY_VERB + r")\s+(?:was\s+)?" + LESS + r"\s+"
                        + DURATION + r"\s+ago", text)
@@ -153,9 +169,19 @@ def limit(text: str) -> int | None:
 
 
 SORT_RULES = (
+    # the model's probability of buying in the next 90 days; "most likely to buy" without a horizon or "again"
+    # keeps ranking by expected orders (volume)
+    (r"(?<!most )(?<!more )likely to (?:buy|order|purchase|shop|come back|return|reorder|repeat)|"
+     r"(?:chance|chances|probability|odds|likelihood) (?:of|that they'?ll|they'?ll|to) (?:[\w']+ ){0,2}?(?:buy|order|"
+     r"purchas|come back|"
+     r"coming back|return|shop|reorder)\w*|buy[- ]again (?:score|probability|chance|odds|likelihood)|"
+     r"(?:will|would|going to|could) (?:buy|order|shop|purchase|come back)(?: \w+)? again|"
+     r"(?:buy|order|purchase|shop|come back|return)\w* (?:again )?(?:in|within|over|during) the (?:next|coming)|"
+     r"(?:buy|order|purchase)\w* again soon|likely repeat (?:buyers|customers)|"
+     r"most likely to (?:buy|order|purchase|come back|return) again (?:soon|in|within)", "buy_again_score"),
     (r"most overdue|longest overdue|most late", "days_overdue"),
-    (r"(biggest|highest|top) (spend|spenders|revenue)|by (spend|spending|revenue|value|money)|spent the most|"
-     r"most money|highest spend", "monetary"),
+    (r"(biggest|highest|top) (spend|spenders|revenue)|by (?:lifetime |total |net )?(spend|spending|revenue|value|"
+     r"money|sales)|spent the most|most money|highest spend", "monetary"),
     (r"most likely to (buy|order|come back|return|purchase)|likeliest to (buy|order)", "expected_orders_90d"),
     (r"most orders|by (orders|frequency|number of orders)|most frequent|order the most|ordered the most|most loyal",
      "frequency"),
@@ -172,25 +198,6 @@ def sort_key(text: str) -> tuple[str | None, str]:
         if match:
             return key, match.group(0)
     return None, ""
-
-
-def kpi_period(text: str) -> str | int | None:
-    """'this month' -> 'month', 'last quarter' -> 'quarter', 'the last 90 days' -> 90, 'ytd' -> 'year'."""
-    counted = re.search(r"\b(?:last|past|previous)\s+" + DURATION, text)
-    if counted:
-        return days(counted.group(1), counted.group(2))
-    named = re.search(r"\b(?:this|last|past|the|previous|current|per|a|each)\s+(week|month|quarter|year)\b", text)
-    if named:
-        return named.group(1)
-    if re.search(r"\b(ytd|year to date|annual|yearly)\b", text):
-        return "year"
-    if re.search(r"\b(weekly|wow|week on week|week over week)\b", text):
-        return "week"
-    if re.search(r"\b(quarterly|qtd)\b", text):
-        return "quarter"
-    if re.search(r"\b(fortnight)\b", text):
-        return 14
-    return None
 
 
 def segment_count(text: str) -> int | None:

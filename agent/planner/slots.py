@@ -10,12 +10,14 @@ from agent.planner.lexicon import (
     CHANNEL_WORDS,
     COUNTRY_ALIASES,
     GOAL_WORDS,
+    LANGUAGES,
     LENGTH_MOVES,
     LENGTH_WORDS,
     LIFECYCLE_WORDS,
     TONE_WORDS,
     VALUE_WORDS,
 )
+from agent.planner.periods import KpiPeriod, kpi_period
 from agent.planner.text import contains_phrase, stem
 from agent.planner.vocabulary import ShopVocabulary
 
@@ -32,6 +34,16 @@ PUSH_VERB = r"\b(to|should|could|can|we|i|and|or|will|would|must)\s+push\b|\bpus
             r"sales|them|more|harder|the)\b"
 OFFER_WORDS = r"(?:off|discount|voucher|coupon|code|saving|savings)"
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+# "the first one", "the top customer", "number 3", "#2", "row 4": a row of the last table
+ROW_ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+                "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9,
+                "last": -1, "bottom": -1}
+ROW_REFERENCE = r"\b(?:the\s+)?(" + "|".join(ROW_ORDINALS) + r")\s+(?:one|customer|person|row|guy|shopper|buyer|" \
+                r"client|name|entry|result|on the list|in the list)\b|\b(?:number|no\.?|row|#)\s*(\d{1,3})\b" \
+                r"(?!\s*(?:%|orders?|days?|customers?|times?))"
+_LANGUAGE = "|".join(LANGUAGES)
+LANGUAGE = rf"\b(?:in|into|to)\s+({_LANGUAGE})\b(?!\s+(?:customers?|buyers?|shoppers?|people|speakers?|market|" \
+           rf"vips?|clients?|audience|segment|ones))|\b({_LANGUAGE})\s+(?:version|copy|translation|please)\b"
 SEGMENT_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                         "twelve")
 
@@ -45,6 +57,7 @@ class Slots:
     country: str | None = None
     unknown_country: str | None = None
     category: str | None = None
+    product: str | None = None
     min_days_since_order: int | None = None
     max_days_since_order: int | None = None
     min_orders: int | None = None
@@ -65,6 +78,11 @@ class Slots:
     segments: list[int] = field(default_factory=list)
     k: int | None = None
     period: str | int | None = None
+    kpi: KpiPeriod = field(default_factory=KpiPeriod)
+    language: str | None = None
+    row: int | None = None
+    unknown_segment: str | None = None
+    segment_notes: list[str] = field(default_factory=list)
 
     def audience(self) -> dict[str, object]:
         """The find_customers arguments these slots imply (only those that were set)."""
@@ -86,6 +104,9 @@ def extract(text: str, vocabulary: ShopVocabulary) -> Slots:
     for consumed in (window.consumed, sort_phrase):
         staged = staged.replace(consumed, " ") if consumed else staged
     slots.lifecycle = choices(staged, LIFECYCLE_WORDS)
+    if re.search(quantities.A_WHILE, text) and window.min_days is None:
+        # "haven't ordered in a while": overdue or gone, whichever their own rhythm says
+        slots.lifecycle = [stage for stage in LIFECYCLE_WORDS if stage in {"lapsing", "lapsed", *slots.lifecycle}]
     if "new" in slots.lifecycle and re.search(NOT_NEW_CUSTOMERS, text) and not re.search(
             r"\bnew (customers|buyers|shoppers|joiners|clients|people|ones|vips|subscribers)\b", text):
         slots.lifecycle.remove("new")
@@ -97,15 +118,22 @@ def extract(text: str, vocabulary: ShopVocabulary) -> Slots:
     slots.length = None if slots.length_move else next(iter(choices(text, LENGTH_WORDS)), None)
     slots.country, slots.unknown_country = _country(text, vocabulary)
     slots.category = _category(text, vocabulary)
+    slots.product = _product(text, vocabulary)
     slots.min_orders, slots.max_orders = quantities.order_counts(text)
     slots.min_spend, slots.max_spend = quantities.spend(text)
     slots.limit = quantities.limit(text)
-    slots.period = quantities.kpi_period(text)
+    slots.kpi = kpi_period(text)
+    slots.period = slots.kpi.period
     slots.k = quantities.segment_count(text)
     _offer_and_variants(text, slots)
     slots.file_format = next((f for f in ("json", "xlsx", "parquet", "csv") if contains_phrase(text, f)), None)
     slots.segments = _segment_numbers(text, vocabulary)
     slots.customer_id = _customer_id(text, vocabulary)
+    language = re.search(LANGUAGE, text)
+    slots.language = (language.group(1) or language.group(2)) if language else None
+    row = re.search(ROW_REFERENCE, text)
+    if row:
+        slots.row = ROW_ORDINALS[row.group(1)] if row.group(1) else int(row.group(2)) - 1
     return slots
 
 
@@ -166,6 +194,23 @@ def _category(text: str, vocabulary: ShopVocabulary) -> str | None:
     if before_buyers:
         return _best_category(before_buyers.group(1), vocabulary.categories, needs_all_words=True)
     return None
+
+
+def _product(text: str, vocabulary: ShopVocabulary) -> str | None:
+    """A catalogue product the question names after a purchase ('people who bought the Travel System Pram',
+    'buyers of the cast iron skillet'): the longest product name found whole in what follows."""
+    verb = re.search(PURCHASE_VERB + r"|\bbuyers of\b|\bowners of\b", text)
+    if verb is None or not vocabulary.products:
+        return None
+    rest = f" {' '.join(re.findall(r'[a-z0-9]+', text[verb.end():]))} "
+    found = [name for name in vocabulary.products if (words := _name_words(name)) and f" {words} " in rest]
+    return max(found, key=lambda name: len(_name_words(name))) if found else None
+
+
+def _name_words(name: str) -> str:
+    """A product name as a question quotes it: lower case, sizes and codes left out ("cast iron skillet")."""
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if not any(c.isdigit() for c in w)]
+    return " ".join(words) if len(words) >= 2 or (words and len(words[0]) > 5) else ""
 
 
 def _best_category(text: str, categories: list[str], needs_all_words: bool) -> str | None:

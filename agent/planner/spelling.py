@@ -11,7 +11,7 @@ import contextlib
 import inspect
 from functools import lru_cache
 
-from agent.planner import intents, lexicon, quantities, slots
+from agent.planner import analysis, intents, lexicon, periods, quantities, slots
 from agent.planner.lexicon import (
     CHANNEL_WORDS,
     COUNTRY_ALIASES,
@@ -40,6 +40,7 @@ COMMON_WORDS = (
     "biggest", "smallest", "oldest", "newest", "newer", "older", "longest", "shortest", "recently", "recent",
     "quickly", "quick", "write", "wrote", "written", "writes", "draft", "drafts", "drafted", "review", "reviews",
     "texts", "messages", "notes", "tickets", "survey", "surveys", "comments", "complaints", "feedback",
+    "saying", "thrifty", "frugal", "canine", "astronaut", "astronauts", "fewest", "quarterly", "points",
     # contractions typed without the apostrophe
     "havent", "hasnt", "didnt", "dont", "doesnt", "wont", "cant", "isnt", "arent", "werent", "wasnt", "whats",
     "hows", "theyre", "theyve", "youre", "weve", "thats", "whos", "shouldnt", "wouldnt", "couldnt",
@@ -68,7 +69,7 @@ def _rule_sources() -> list[str]:
 @lru_cache(maxsize=1)
 def _planner_words() -> frozenset[str]:
     words = words_in(*_rule_sources())
-    for module in (intents, quantities, slots, lexicon):
+    for module in (intents, quantities, slots, lexicon, analysis, periods):
         with contextlib.suppress(OSError, TypeError):
             words |= words_in(inspect.getsource(module))
     return frozenset(words)

@@ -64,6 +64,7 @@ def words_in(*sources: str) -> set[str]:
     """The alphabetic words in regex sources or phrases, with simple plural/singular forms."""
     words: set[str] = set()
     for source in sources:
+        source = re.sub(r"\\[a-zA-Z]", " ", source)  # regex escapes: "\bweather" holds "weather", not "bweather"
         for word in re.findall(r"[a-z]+", source.lower()):
             words.update((word, word + "s", word.removesuffix("s")))
     return {word for word in words if len(word) >= 3}

@@ -24,9 +24,10 @@ __all__ = ["ToolArgumentError", "ToolSpec", "effective_args", "registry", "run_t
 
 def registry(for_agent: bool = False) -> dict[str, ToolSpec]:
     """Tools by canonical name, in the order they are offered to a model (``for_agent``: only those)."""
-    from agent.toolbox import campaign_tools, customer_tools, segment_tools, workspace_tools
+    from agent.toolbox import brief_tools, campaign_tools, customer_tools, segment_tools, workspace_tools
 
-    specs = [*customer_tools.SPECS, *segment_tools.SPECS, *campaign_tools.SPECS, *workspace_tools.SPECS]
+    specs = [*customer_tools.SPECS, *segment_tools.SPECS, *campaign_tools.SPECS, *brief_tools.SPECS,
+             *workspace_tools.SPECS]
     return {spec.name: spec for spec in specs if spec.for_agent or not for_agent}
 
 

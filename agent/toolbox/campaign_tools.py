@@ -32,7 +32,9 @@ def _campaign_command(request: CampaignRequest, _result: object) -> list[str]:
 
 def _recommend_command(request: RecommendRequest, _result: object) -> list[str]:
     limit = [] if request.limit == RecommendRequest.model_fields["limit"].default else ["--limit", str(request.limit)]
-    return [shlex.join(["segment-agent", "recommend", *_target_options(request.segment, request.audience), *limit])]
+    product = ["--product", request.product] if request.product else []
+    return [shlex.join(["segment-agent", "recommend", *_target_options(request.segment, request.audience), *product,
+                        *limit])]
 
 
 def _export_command(request: ExportRequest, result: ExportResult) -> list[str]:
@@ -42,11 +44,13 @@ def _export_command(request: ExportRequest, result: ExportResult) -> list[str]:
 
 SPECS = [
     ToolSpec("draft_campaign", "Draft campaign copy (email, sms or push) for a segment or an audience and a goal "
-             "(winback, welcome, upsell, cross_sell, loyalty), with an optional offer within the brand's limits, a "
-             "tone and a length (short, standard, long). Drafts are validated and shown to the user.",
+             "(winback, welcome, upsell, cross_sell, loyalty), with an optional offer within the brand's limits "
+             "(quoted verbatim, conditions included), a tone and a length (short, standard, long; 'shorter' "
+             "shortens). Drafts name the audience's products, are validated and shown to the user.",
              CampaignRequest, draft_campaign, _campaign_command),
-    ToolSpec("recommend_products", "Products and categories to promote to a segment or audience (by lift against "
-             "all customers, excluding what most already bought recently) and bought-together items.",
+    ToolSpec("recommend_products", "Products and categories to promote to a segment, an audience or the buyers of "
+             "one product (product=...): what they buy more than all customers (lift above 1), each customer's "
+             "co-purchase next products (never one they own), and customers-who-bought-also-bought rules.",
              RecommendRequest, recommend_products, _recommend_command),
     ToolSpec("export_audience", "Export a segment or audience (with contact columns for an email tool) to a CSV or "
              "JSON file in the workspace's reports folder; returns only the row count and path.", ExportRequest,

@@ -8,6 +8,7 @@ temporary table of customer ids (:func:`audience_table`); tools join it rather t
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,16 +39,19 @@ class CustomerSort(StrEnum):
     MONETARY = "monetary"
     P_ALIVE = "p_alive"
     EXPECTED_ORDERS = "expected_orders_90d"
+    BUY_AGAIN = "buy_again_score"
     DAYS_OVERDUE = "days_overdue"
     CUSTOMER_ID = "customer_id"
 
 
 DEFAULT_LIMIT = 1000
+SORT_ALIASES = {"buy_again": CustomerSort.BUY_AGAIN, "buy-again": CustomerSort.BUY_AGAIN}
 OUTPUT_COLUMNS = [
     Column("customer_id", Kind.ID, "customer"), Column("lifecycle"), Column("value_tier", label="value"),
     Column("recency_days", Kind.DAYS, "days since order"), Column("frequency", Kind.COUNT, "orders"),
     Column("monetary", Kind.MONEY, "net revenue"), Column("p_alive", Kind.PROBABILITY, "P(alive)"),
     Column("expected_orders_90d", Kind.NUMBER, "exp. orders 90d"),
+    Column("buy_again_score", Kind.PROBABILITY, "P(buy 90d)"),
     Column("predicted_value_12m", Kind.MONEY, "pred. value 12m"), Column("country")]
 SEGMENT_COLUMNS = [Column("segment_id", Kind.ID, "seg"), Column("segment_name", label="segment")]
 _audience_numbers = itertools.count(1)
@@ -84,7 +88,7 @@ class AudienceFilter(BaseModel):
         return AudienceFilter(**{name: getattr(self, name) for name in AudienceFilter.model_fields})
 
     def describe(self) -> str:
-        """Plain-words description, e.g. "lapsing high-value customers in Germany"."""
+        """Plain-words description, e.g. "lapsing high-value customers in Germany with at least 3 orders"."""
         words = []
         if self.lifecycle:
             words.append(" or ".join(self.lifecycle))
@@ -98,23 +102,52 @@ class AudienceFilter(BaseModel):
             extras.append(f"who bought {self.category}")
         if self.country:
             extras.append(f"in {self.country}")
-        for name, label in (("min_days_since_order", "last order ≥ {} days ago"),
-                            ("max_days_since_order", "last order ≤ {} days ago"),
-                            ("min_orders", "≥ {} orders"), ("max_orders", "≤ {} orders"),
-                            ("min_spend", "spent ≥ {}"), ("max_spend", "spent ≤ {}")):
-            value = getattr(self, name)
-            if value is not None:
-                extras.append(label.format(value))
-        return " ".join([text, *extras]) if extras else text
+        extras += [part for part in (_range_words(self.min_orders, self.max_orders, "with {} orders"),
+                                     _range_words(self.min_spend, self.max_spend, "who spent {}"),
+                                     _recency_words(self.min_days_since_order, self.max_days_since_order)) if part]
+        return " ".join([text, *extras])
+
+
+def _number(value: float | int) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _range_words(low: float | int | None, high: float | int | None, template: str) -> str:
+    """"with at least 3 orders", "who spent between 100 and 300", "with at most 1 order"."""
+    if low is None and high is None:
+        return ""
+    if low is not None and high is not None:
+        amount = _number(low) if low == high else f"between {_number(low)} and {_number(high)}"
+    else:
+        amount = f"at least {_number(low)}" if low is not None else f"at most {_number(high)}"
+    text = template.format(amount)
+    return text.replace(" orders", " order") if text.endswith(" 1 orders") else text
+
+
+def _recency_words(min_days: int | None, max_days: int | None) -> str:
+    """"whose last order was 90 or more days ago", "who ordered in the last 30 days"."""
+    if min_days is not None and max_days is not None:
+        return f"whose last order was {min_days:,} to {max_days:,} days ago"
+    if min_days is not None:
+        return f"whose last order was {min_days:,} or more days ago"
+    if max_days is not None:
+        return f"who ordered in the last {max_days:,} days"
+    return ""
 
 
 class CustomerQuery(AudienceFilter):
     """Arguments of ``find_customers``: an audience, how to sort it, and how many rows to return."""
 
     sort_by: CustomerSort = Field(CustomerSort.PREDICTED_VALUE, description="Sort key, highest first; default: "
-                                  "predicted 12-month value.")
+                                  "predicted 12-month value. buy_again_score is the model's probability that the "
+                                  "customer buys again in the next 90 days.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=1_000_000,
                        description="Return at most this many rows (all matches are counted).")
+
+    @field_validator("sort_by", mode="before")
+    @classmethod
+    def _sort_aliases(cls, value: Any) -> Any:
+        return SORT_ALIASES.get(value, value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -151,7 +184,7 @@ def find_customers(shop: Shop, query: CustomerQuery) -> CustomerList:
     with shop.reading() as con, audience_table(shop, query) as audience:
         has_segments = segments_exist(con)
         columns = OUTPUT_COLUMNS + (SEGMENT_COLUMNS if has_segments else [])
-        select = ", ".join(f"s.{c.name}" if c in SEGMENT_COLUMNS else f"f.{c.name}" for c in columns)
+        select = ", ".join(_selected(c, con) for c in columns)
         join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else ""
         direction = "ASC" if query.sort_by is CustomerSort.CUSTOMER_ID else "DESC"
         rows = con.execute(
@@ -160,9 +193,29 @@ def find_customers(shop: Shop, query: CustomerQuery) -> CustomerList:
         ).fetchall()
         stats = summarise_audience(con, audience.name, has_segments)
         rules = rule_thresholds(con)
+        if query.sort_by is CustomerSort.BUY_AGAIN and not buy_again_is_probability(con):
+            warnings = [*warnings, NO_BUY_AGAIN_MODEL]
     plain = [[to_plain(value) for value in row] for row in rows]
     return CustomerList(query.describe(), audience.as_of, audience.size, [c.name for c in columns], plain, stats,
                         rules, query.model_dump(mode="json", exclude_none=True), warnings)
+
+
+NO_BUY_AGAIN_MODEL = ("The buy-again model could not be fitted on this data (too few repeat buyers), so there is no "
+                      "probability to show; customers are ranked by how recently they ordered instead.")
+
+
+def buy_again_is_probability(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the stored ``buy_again_score`` is the model's probability (thin data stores a recency ranking)."""
+    run = json.loads(con.execute("SELECT run FROM feature_runs").fetchone()[0])
+    return run.get("model", {}).get("buy_again_model") == "MBG/CNBD-k"
+
+
+def _selected(column: Column, con: duckdb.DuckDBPyConnection) -> str:
+    if column in SEGMENT_COLUMNS:
+        return f"s.{column.name}"
+    if column.name == CustomerSort.BUY_AGAIN.value and not buy_again_is_probability(con):
+        return f"CAST(NULL AS DOUBLE) AS {column.name}"  # a recency ranking is not a probability to show
+    return f"f.{column.name}"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from tools.behaviour.customers import segments_exist
+from tools.behaviour.customers import buy_again_is_probability, segments_exist
 from tools.behaviour.feature_store import require_features
 from tools.errors import UserError
 from tools.jsonable import to_plain
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 NUMBER_COLUMNS = ("first_order", "last_order", "recency_days", "frequency", "purchase_days", "monetary",
                   "tenure_days", "aov", "typical_gap_days", "days_overdue", "top_category", "top_category_share",
-                  "country", "p_alive", "expected_orders_90d", "predicted_value_12m")
+                  "country", "p_alive", "expected_orders_90d", "buy_again_score", "predicted_value_12m")
 
 
 class ExplainArgs(BaseModel):
@@ -70,13 +70,23 @@ def explain_customer(shop: Shop, args: ExplainArgs) -> CustomerExplanation:
             raise UserError(_unknown_customer_message(con, wanted))
         run = json.loads(con.execute("SELECT run FROM feature_runs").fetchone()[0])
         segment = _segment_of(con, frame["customer_id"].iloc[0])
+        show_buy_again = buy_again_is_probability(con)
     row = frame.iloc[0]
     tiers = run["rules"]["value_tiers"]
-    value_reason = (f"net revenue {row['monetary']:,.2f} ranks in the top {row['value_rank_share']:.0%} of customers "
-                    f"(high = top {tiers['high_share']:.0%}, mid = next {tiers['mid_share']:.0%})")
-    numbers = {name: to_plain(row[name]) for name in NUMBER_COLUMNS if name in row.index}
+    value_reason = (f"net revenue {row['monetary']:,.2f} ranks in the top {rank_share(row['value_rank_share'])} of "
+                    f"customers (high = top {tiers['high_share']:.0%}, mid = next {tiers['mid_share']:.0%})")
+    numbers = {name: to_plain(row[name]) for name in NUMBER_COLUMNS if name in row.index
+               and (name != "buy_again_score" or show_buy_again)}
     return CustomerExplanation(str(row["customer_id"]), row["lifecycle"], row["value_tier"], row["lifecycle_reason"],
                                value_reason, numbers, segment, run["as_of"], run["rules"], warnings)
+
+
+def rank_share(share: float) -> str:
+    """A 'top x%' rank that never reads 'top 0%': 0.0002 -> '0.02%', 0.004 -> '0.4%', 0.12 -> '12%'."""
+    percent = float(share) * 100
+    if percent >= 1:
+        return f"{percent:.0f}%"
+    return f"{max(percent, 0.01):.2g}%"
 
 
 def _unknown_customer_message(con: duckdb.DuckDBPyConnection, wanted: str) -> str:

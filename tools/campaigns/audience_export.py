@@ -22,9 +22,11 @@ from pydantic import BaseModel, Field
 
 from tools.behaviour.customers import AudienceFilter
 from tools.campaigns.target_group import TargetGroup, target_group
+from tools.csv_cells import safe_cell
 from tools.errors import UserError
 from tools.jsonable import to_plain
 from tools.results import ToolResult
+from tools.store.faults import as_resource_error
 
 if TYPE_CHECKING:
     import duckdb
@@ -34,8 +36,6 @@ if TYPE_CHECKING:
 CONTACT_COLUMNS = ["email", "phone_number", "first_name", "last_name"]
 PROPERTY_COLUMNS = ["customer_id", "country", "city", "segment_id", "segment", "lifecycle", "value_tier", "p_alive",
                     "predicted_value_12m", "expected_orders_90d", "days_since_last_order", "orders", "total_spend"]
-TEXT_COLUMNS = {"first_name", "last_name", "city", "country", "segment"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportRequest(BaseModel):
@@ -93,23 +93,36 @@ def export_audience(shop: Shop, request: ExportRequest, destination: Destination
 
 def write_atomically(path: Path, text: str, force: bool = False) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and a rename, so readers never see half
-    a file; refuse to replace an existing file unless ``force``."""
+    a file; refuse to replace an existing file unless ``force``. The file is private (0600): it holds
+    contact details. A full disk, a read-only folder or a file-size limit is one sentence, and nothing is left
+    behind."""
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a file name such as {path / 'audience.csv'}.")
     if path.exists() and not force:
         raise UserError(f"{path} already exists; pass --force to overwrite it, or choose another file.")
     if not path.parent.is_dir():
         raise UserError(f"The folder {path.parent} does not exist; create it or choose another path.")
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp_name: str | None = None
     try:
+        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
+    except OSError as exc:
+        _remove(temp_name)
+        raise as_resource_error(exc, path.parent, "write", "the file") or UserError(
+            f"Could not write {path} ({exc.strerror or exc}); choose another path.") from exc
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        _remove(temp_name)
         raise
+
+
+def _remove(temp_name: str | None) -> None:
+    if temp_name is not None:
+        Path(temp_name).unlink(missing_ok=True)
 
 
 def _destination(shop: Shop, group: TargetGroup, request: ExportRequest, chosen: Destination | None
@@ -143,7 +156,7 @@ def _rows(con: duckdb.DuckDBPyConnection, group: TargetGroup) -> tuple[list[str]
     frame.insert(2, "first_name", [first for first, _ in names])
     frame.insert(3, "last_name", [last for _, last in names])
     columns = [c for c in CONTACT_COLUMNS + PROPERTY_COLUMNS if c in frame and frame[c].notna().any()]
-    rows = [{c: _cell(c, to_plain(value, 4)) for c, value in zip(columns, row, strict=True)}
+    rows = [{c: _missing_as_none(to_plain(value, 4)) for c, value in zip(columns, row, strict=True)}
             for row in frame[columns].itertuples(index=False)]
     return columns, rows
 
@@ -156,18 +169,16 @@ def _split_name(value: Any) -> tuple[str | None, str | None]:
     return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else (parts[0], None)
 
 
-def _cell(column: str, value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (phone numbers may start with +)."""
-    if column in TEXT_COLUMNS and isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def _missing_as_none(value: Any) -> Any:
+    """pandas' missing markers (NA, NaT, NaN) as None: an empty CSV cell, a JSON null — never "<NA>"."""
+    return None if safe_cell(value) == "" and not isinstance(value, str) else value
 
 
 def _as_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: safe_cell(value) for column, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -12,9 +12,19 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from tools.campaigns.brand import BrandSettings
-from tools.campaigns.recommendations import bought_together, is_merchandise, staple_products
+from tools.campaigns.co_purchase import is_merchandise, shop_model
+from tools.campaigns.language import AudienceLanguage, audience_language
+from tools.campaigns.recommendations import (
+    group_members,
+    group_next_products,
+    mostly_owned,
+    owned_shares,
+    staple_products,
+)
+from tools.campaigns.sentiment import AudienceSentiment, audience_sentiment
 from tools.campaigns.target_group import TargetGroup
 from tools.privacy.redaction import known_pii, redact
+from tools.privacy.untrusted import is_quotable
 from tools.segments.lift import top_by_lift
 
 if TYPE_CHECKING:
@@ -22,6 +32,7 @@ if TYPE_CHECKING:
 
 MAX_QUOTES = 3
 MIN_LIFT = 1.1  # copy says "customers like you love X" only when the group really buys X more than average
+MAX_OWNED_TO_PUSH = 0.2  # cross-sell and upsell copy never pushes an item more of the audience already owns
 QUOTE_LENGTH = (25, 220)
 CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
@@ -58,17 +69,25 @@ class CopyEvidence:
     quotes: list[str] = field(default_factory=list)
     country: str | None = None
     currency_symbol: str = ""
+    next_products: list[ItemFact] = field(default_factory=list)
+    language: AudienceLanguage | None = None
+    sentiment: AudienceSentiment | None = None
+
+    @property
+    def is_complaint_heavy(self) -> bool:
+        """True when enough of the audience's texts read as complaints that copy should lead with service."""
+        return bool(self.sentiment and self.sentiment.is_complaint_heavy)
 
     def names(self) -> list[str]:
         """Every proper name a draft may use: products, categories (raw and display), group and country."""
-        items = self.categories + self.products
+        items = self.categories + self.products + self.next_products
         country = [self.country] if self.country else []
         paired = [name for pair in self.pairings for name in pair]
         return [*(i.name for i in items), *(i.display for i in items), self.label, *country, *self.terms, *paired]
 
     def prices(self) -> set[float]:
         """Prices a draft may state: the typical prices of the evidence's products."""
-        return {round(i.price, 2) for i in self.products if i.price is not None}
+        return {round(i.price, 2) for i in self.products + self.next_products if i.price is not None}
 
     def facts(self) -> list[str]:
         """The evidence as short sentences, for the user (what a draft could draw on)."""
@@ -77,6 +96,12 @@ class CopyEvidence:
             facts.append("lifecycle: " + ", ".join(f"{k} {v:.0%}" for k, v in self.lifecycle_mix.items()))
         if self.value_mix:
             facts.append("value tier: " + ", ".join(f"{k} {v:.0%}" for k, v in self.value_mix.items()))
+        if self.language is not None:
+            facts.append(f"language: {self.language.describe()}")
+        if self.sentiment is not None and self.sentiment.texts:
+            tone = "complaint-heavy: copy leads with service" if self.is_complaint_heavy else "mostly content"
+            facts.append(f"sentiment: {self.sentiment.negative_share:.0%} of {self.sentiment.texts:,} texts read as "
+                         f"complaints ({tone})")
         return facts
 
     def facts_in(self, text: str) -> list[str]:
@@ -92,13 +117,15 @@ class CopyEvidence:
         return [named[0][0]] + [fact for fact, _ in named[1:] if fact in used]
 
     def _named_facts(self) -> list[tuple[str, list[str]]]:
-        facts = [(f"audience: {self.label} ({self.size:,} customers, {self.share:.0%} of the base)", [])]
+        facts = [(f"audience: {self.label} ({self.size:,} customers, {_share(self.share)} of the base)", [])]
         facts += [(f"category: {c.display} (bought by {c.group_share:.0%} of them, {c.lift:.1f}× the shop rate)",
                    [c.name, c.display]) for c in self.categories]
         facts += [(f"product: {p.display} (bought by {p.group_share:.0%} of them, {p.lift:.1f}× the shop rate"
                    + (f", typical price {self.currency_symbol}{p.price:.2f})" if p.price is not None else ")"),
                    [p.name, p.display]) for p in self.products]
-        facts += [(f"often bought together: {a} + {b}", [b]) for a, b in self.pairings]
+        facts += [(f"next product: {p.display} (a co-purchase pick for {p.lift:.0%} of them; {p.group_share:.0%} "
+                   f"already own it)", [p.name, p.display]) for p in self.next_products]
+        facts += [(f"customers who bought the {a} also bought the {b}", [b]) for a, b in self.pairings]
         return facts
 
     def prompt_data(self) -> dict[str, Any]:
@@ -112,30 +139,57 @@ class CopyEvidence:
                              for p in self.products],
             "lifecycle_mix": {k: round(v, 2) for k, v in self.lifecycle_mix.items()},
             "value_mix": {k: round(v, 2) for k, v in self.value_mix.items()},
-            "often_bought_together": [list(pair) for pair in self.pairings],
+            "next_products_they_do_not_own_yet": [p.display for p in self.next_products],
+            "customers_who_bought_also_bought": [list(pair) for pair in self.pairings],
             "distinctive_terms": self.terms, **({"country": self.country} if self.country else {}),
+            **({"complaint_heavy": "yes: lead with service and help, not a cheerful sale"}
+               if self.is_complaint_heavy else {}),
         }
 
 
 def build_evidence(con: duckdb.DuckDBPyConnection, group: TargetGroup, brand: BrandSettings,
                    with_pairings: bool = False, categories: int = 3, products: int = 6) -> CopyEvidence:
-    """Evidence for ``group``: lift-ranked categories and products, mixes, prices and redacted quotes;
-    ``with_pairings`` adds items often bought with the group's staples (for cross-sell copy)."""
+    """Evidence for ``group``: lift-ranked categories and products, mixes, prices, redacted quotes, the
+    audience's language and sentiment; ``with_pairings`` adds the co-purchase picks the audience does not
+    own yet and "customers who bought X also bought Y" rules from its staples (cross-sell, upsell, welcome)."""
     table = group.table
     top_categories = [_item(row) for row in top_by_lift(con, table, "category", categories) if row.lift >= MIN_LIFT]
     top_products = [_item(row) for row in top_by_lift(con, table, "product_name", products + 10)
                     if is_merchandise(row.name) and row.lift >= MIN_LIFT][:products]
     top_products = _with_prices_and_categories(con, top_products)
+    language = audience_language(con, table)
     evidence = CopyEvidence(
         label=group.label, kind=group.kind, size=group.size, share=group.share, brand=brand,
         categories=top_categories, products=top_products,
         lifecycle_mix=_mix(con, table, "lifecycle"), value_mix=_mix(con, table, "value_tier"),
         quotes=_quotes(con, table, top_categories + top_products), country=group.filters.country,
-        currency_symbol=_currency_symbol(con))
+        currency_symbol=_currency_symbol(con), language=language,
+        sentiment=audience_sentiment(con, table, language))
     if with_pairings:
-        pairs = bought_together(con, staple_products(con, table), limit=3)
-        evidence.pairings = [(display_name(p.anchor), display_name(p.item)) for p in pairs]
+        _add_co_purchases(con, group, evidence, products)
     return evidence
+
+
+def _add_co_purchases(con: duckdb.DuckDBPyConnection, group: TargetGroup, evidence: CopyEvidence,
+                      limit: int) -> None:
+    """Next products the audience does not own yet (owned by at most MAX_OWNED_TO_PUSH of it) and rules
+    from its staples to them, so cross-sell copy names a real partner product."""
+    model = shop_model(con)
+    if model is None:
+        return
+    owned = owned_shares(con, group.table)
+    picks = [n for n in group_next_products(model, group_members(con, group.table), owned, limit * 2)
+             if n.owned_share <= MAX_OWNED_TO_PUSH][:limit]
+    evidence.next_products = _with_prices_and_categories(con, [
+        ItemFact(n.name, display_name(n.name), n.owned_share, 0.0, n.share) for n in picks])
+    anchors = [group.product] if group.product else staple_products(con, group.table)
+    pushable = {n.name for n in picks}
+    rules = [r for r in model.rules(anchors, exclude=mostly_owned(con, group.table, MAX_OWNED_TO_PUSH),
+                                    per_anchor=3) if r.item in pushable or not pushable]
+    by_item: dict[str, tuple[str, str]] = {}
+    for rule in rules:  # one pairing per partner product, so variants name different ones
+        by_item.setdefault(rule.item, (display_name(rule.anchor), display_name(rule.item)))
+    evidence.pairings = list(by_item.values())[:3]
 
 
 def display_name(name: str) -> str:
@@ -173,14 +227,16 @@ def _mix(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dict[str, f
 
 
 def _quotes(con: duckdb.DuckDBPyConnection, table: str, items: list[ItemFact]) -> list[str]:
-    """A few of the group's own words, preferring ones about what it buys; redacted before use."""
+    """A few of the group's own words, preferring ones about what it buys; redacted before use. Texts that read
+    as instructions or hold links or markup are skipped: a quote reaches the copywriter's prompt."""
     keywords = sorted({w for i in items for w in _plain(i.display).split() if len(w) > 3})[:20]
     relevance = " + ".join(["(contains(lower(t.text), ?))::INT"] * len(keywords))
     rows = con.execute(
         f"""SELECT t.customer_id, t.text FROM texts t JOIN {table} USING (customer_id)
             WHERE length(t.text) BETWEEN {QUOTE_LENGTH[0]} AND {QUOTE_LENGTH[1]}
-            ORDER BY {relevance + " DESC, " if keywords else ""}md5(t.text) LIMIT {MAX_QUOTES * 4}""",
+            ORDER BY {relevance + " DESC, " if keywords else ""}md5(t.text) LIMIT {MAX_QUOTES * 12}""",
         keywords).fetchall()
+    rows = [(customer_id, text) for customer_id, text in rows if is_quotable(str(text))][:MAX_QUOTES * 4]
     known = known_pii(con, [str(customer_id) for customer_id, _ in rows])
     authors_pii = [value for values in known.values() for value in values]
     quotes: list[str] = []
@@ -198,3 +254,11 @@ def _currency_symbol(con: duckdb.DuckDBPyConnection) -> str:
 
 def _plain(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _share(share: float) -> str:
+    """A share of the base that never reads "0%" for a real, small audience (19 of 5,000 → "0.38%")."""
+    percent = share * 100
+    if percent == 0 or percent >= 1:
+        return f"{percent:.0f}%"
+    return "<0.01%" if percent < 0.01 else f"{percent:.2g}%"

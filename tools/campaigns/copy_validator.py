@@ -25,8 +25,13 @@ from tools.campaigns.copy_checks import (
     unverified_names,
 )
 from tools.campaigns.drafts import Draft
+from tools.campaigns.offers import Offer, mask_offer, parse_offer, quotes_offer
+
+__all__ = ["CopyRules", "Offer", "Violation", "describe_violations", "parse_offer", "validate_draft"]
 
 EMAIL_BODY_MAX_WORDS = 300
+# In these languages every noun starts with a capital, so capitals do not mark invented names.
+NOUN_CAPITALISING = frozenset({"de", "lb"})
 NGRAM_MAX_WORDS = 8
 
 
@@ -37,28 +42,6 @@ class Violation:
     field: str
     rule: str
     message: str
-
-
-@dataclass(frozen=True)
-class Offer:
-    """The offer a campaign may promise, parsed from text such as "15% off" or "£10 off"."""
-
-    text: str
-    kind: str  # percent | amount | free | other
-    value: float = 0.0
-
-
-def parse_offer(text: str | None) -> Offer | None:
-    """Parse a user's offer; a phrase with no recognisable discount is kept as kind "other"."""
-    if not text or not text.strip():
-        return None
-    discounts = find_discounts(text)
-    if not discounts:
-        # "15%" alone, with no "off", is still how a user writes a percentage offer
-        bare = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", text)
-        return Offer(text.strip(), "percent", float(bare.group(1))) if bare else Offer(text.strip(), "other")
-    strongest = max(discounts, key=lambda d: (d.kind != "free", d.value))
-    return Offer(text.strip(), strongest.kind, strongest.value)
 
 
 def normalise_phrase(text: str) -> str:
@@ -88,6 +71,7 @@ class CopyRules:
     allowed_prices: set[float] = field(default_factory=set)
     catalogue: set[str] = field(default_factory=set)
     is_customer_name: NameLookup = _no_names
+    language: str = "en"
     evidence_phrases: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
@@ -106,7 +90,26 @@ def validate_draft(draft: Draft, rules: CopyRules) -> list[Violation]:
     for name, text in draft.text_fields().items():
         violations += _check_text(name, text, rules)
     violations += _check_customer_names(draft, rules)
+    violations += _check_offer(draft, rules.offer)
     return _unique(violations)
+
+
+def _check_offer(draft: Draft, offer: Offer | None) -> list[Violation]:
+    """The offer appears word for word (email: in the body; push: title or body), and no field mentions its
+    discount without the conditions that come with it."""
+    if offer is None:
+        return []
+    fields = draft.text_fields()
+    where = [fields["body"]] if draft.channel == "email" else list(fields.values())
+    found = [] if any(quotes_offer(text, offer) for text in where) else [Violation(
+        "body", "offer_missing", f"the draft must include the offer exactly as written: \"{offer.text}\".")]
+    if offer.has_conditions:
+        for name, text in fields.items():
+            partial = [d for d in find_discounts(mask_offer(text, offer)) if _matches_offer(d.kind, d.value, offer)]
+            found += [Violation(name, "offer_condition", f"{name} mentions {d.text.strip()} without its conditions "
+                                                         f"({'; '.join(offer.conditions)}); write the offer in full: "
+                                                         f"\"{offer.text}\".") for d in partial[:1]]
+    return found
 
 
 def _check_required(draft: Draft) -> list[Violation]:
@@ -146,6 +149,24 @@ def _check_sms(message: str, brand: BrandSettings) -> list[Violation]:
 
 
 def _check_text(name: str, text: str, rules: CopyRules) -> list[Violation]:
+    found = _check_wording(name, text, rules)
+    # the offer's own words (its threshold price, a code in capitals) are the user's: check around them
+    text = mask_offer(text, rules.offer)
+    found += _check_discounts(name, text, rules)
+    found += [Violation(name, "price", f"{name} states the price {shown}, which is not in the evidence; "
+                                       "remove it or use a listed price.")
+              for value, shown in find_prices(text) if round(value, 2) not in rules.allowed_prices]
+    if rules.language not in NOUN_CAPITALISING:
+        found += [Violation(name, "unknown_name", f"{name} names \"{phrase}\", which is not in the evidence; name "
+                                                  "only the listed products and categories, and write in sentence "
+                                                  "case.") for phrase in unverified_names(text, rules.allowed_names)]
+    found += [Violation(name, "other_product", f"{name} mentions \"{item}\", a product or category this "
+                                               "audience's evidence does not list; promote only listed ones.")
+              for item in sorted(_ngrams(text, skip=rules.evidence_phrases) & rules.catalogue)]
+    return found
+
+
+def _check_wording(name: str, text: str, rules: CopyRules) -> list[Violation]:
     found = [Violation(name, "placeholder", f"{name} has an unfilled placeholder {p!r}; write the final text.")
              for p in find_placeholders(text)]
     found += [Violation(name, "avoided_word", f"{name} uses \"{word}\", which the brand avoids.")
@@ -153,16 +174,6 @@ def _check_text(name: str, text: str, rules: CopyRules) -> list[Violation]:
     found += [Violation(name, "pii", f"{name} contains contact details ({detail}); remove them.")
               for detail in find_contact_details(text)]
     found += _check_links(name, text, rules.brand)
-    found += _check_discounts(name, text, rules)
-    found += [Violation(name, "price", f"{name} states the price {shown}, which is not in the evidence; "
-                                       "remove it or use a listed price.")
-              for value, shown in find_prices(text) if round(value, 2) not in rules.allowed_prices]
-    found += [Violation(name, "unknown_name", f"{name} names \"{phrase}\", which is not in the evidence; name only "
-                                              "the listed products and categories, and write in sentence case.")
-              for phrase in unverified_names(text, rules.allowed_names)]
-    found += [Violation(name, "other_product", f"{name} mentions \"{item}\", a product or category this "
-                                               "audience's evidence does not list; promote only listed ones.")
-              for item in sorted(_ngrams(text, skip=rules.evidence_phrases) & rules.catalogue)]
     return found
 
 

@@ -119,7 +119,8 @@ class LlmCopywriter:
 def prompt_values(evidence: CopyEvidence, brief: CopyBrief) -> dict[str, str]:
     """Everything a prompt template may use, as text: aggregates and brand rules only."""
     brand = evidence.brand
-    offer = (f"{brief.offer.text} (mention this offer exactly; no other discount)" if brief.offer
+    offer = (f"\"{brief.offer.text}\" (quote it word for word in every draft, with all its conditions; never "
+             "shorten it to the discount alone; no other discount)" if brief.offer
              else "none: do not mention any discount, voucher, free shipping or sale")
     brand_rules = {
         "name": brand.name or "(none: say 'us' or 'our shop')", "voice": brand.voice_for(brief.tone),
@@ -130,6 +131,7 @@ def prompt_values(evidence: CopyEvidence, brief: CopyBrief) -> dict[str, str]:
     }
     return {
         "channel": brief.channel, "goal": brief.goal, "goal_guide": GOAL_GUIDE[brief.goal], "offer": offer,
+        "language": brief.language,
         "tone": brief.tone or brand.voice, "variants": str(brief.variants),
         "length": str(brief.length), "length_guide": LENGTH_GUIDE[brief.length],
         "brand": json.dumps(brand_rules, ensure_ascii=False, indent=2),

@@ -11,22 +11,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from tools.behaviour.customers import AudienceFilter
 from tools.campaigns.brand import BrandSettings, load_brand
-from tools.campaigns.copy_checks import find_avoided, find_discounts, find_placeholders
+from tools.campaigns.copy_checks import find_discounts, sms_length
 from tools.campaigns.copy_evidence import CopyEvidence, build_evidence
 from tools.campaigns.copy_validator import (
     CopyRules,
     NameLookup,
     Offer,
     describe_violations,
-    parse_offer,
     validate_draft,
 )
 from tools.campaigns.copywriter import LlmCopywriter, TextWriter
 from tools.campaigns.drafts import Draft
+from tools.campaigns.offers import check_offer
 from tools.campaigns.target_group import target_group
 from tools.campaigns.template_copywriter import CopyBrief, TemplateCopywriter
 from tools.concepts import Channel, Goal, Length, Tone, choices, tone_of
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     from tools.runtime.shop import Shop
 
 CATALOGUE_LIMIT = 50_000
+# Words people use as a "tone" that really ask for another length: a Length, or a step from the current one.
+LENGTH_WORDS: dict[str, Length | str] = {"shorter": "shorter", "short": Length.SHORT, "brief": Length.SHORT,
+                                         "concise": Length.SHORT, "punchy": Length.SHORT, "longer": "longer",
+                                         "long": Length.LONG, "detailed": Length.LONG}
+WITH_CO_PURCHASES = {Goal.CROSS_SELL, Goal.UPSELL, Goal.WELCOME}
 NAME_CACHE_LIMIT = 1_000_000
 
 
@@ -55,6 +60,19 @@ class CampaignRequest(BaseModel):
     tone: Tone | None = Field(None, description=f"Tone of voice: {choices(Tone)} (default: the brand's).")
     length: Length = Field(Length.STANDARD, description=f"Draft length: {choices(Length)}.")
     variants: int = Field(3, ge=1, le=5, description="How many distinct drafts to write (1-5).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _length_words_act_on_length(cls, values: Any) -> Any:
+        """"shorter", "brief", "longer" asked as a tone change the length, not the voice."""
+        if isinstance(values, dict) and isinstance(values.get("tone"), str):
+            wanted = values["tone"].strip().lower()
+            if wanted in LENGTH_WORDS:
+                current = Length(values.get("length") or Length.STANDARD)
+                step = LENGTH_WORDS[wanted]
+                values = {**values, "tone": None,
+                          "length": step if isinstance(step, Length) else getattr(current, step)()}
+        return values
 
     @field_validator("tone", mode="before")
     @classmethod
@@ -77,10 +95,13 @@ class CampaignResult(ToolResult):
     evidence: list[str]
     warnings: list[str] = field(default_factory=list)
     length: str = Length.STANDARD.value
+    language: dict[str, Any] = field(default_factory=dict)
+    complaint_heavy: bool = False
 
     def facts(self) -> dict[str, Any]:
         return {"audience": self.audience, "customers": self.customers, "channel": self.channel, "goal": self.goal,
                 "offer": self.offer, "length": self.length, "variants": len(self.drafts), "evidence": self.evidence,
+                "language": self.language.get("name", "English"), "complaint_heavy": self.complaint_heavy,
                 "drafts": [{k: v for k, v in d.text_fields().items() if v} for d in self.drafts]}
 
     def draft_texts(self) -> list[dict[str, Any]]:
@@ -93,7 +114,8 @@ class CampaignResult(ToolResult):
 
 def _fields(draft: Draft) -> dict[str, Any]:
     return {"subject": draft.subject, "preheader": draft.preheader, "title": draft.title, "body": draft.body,
-            "html": draft.html, "writer": draft.writer, "angle": draft.angle, "facts_used": draft.facts_used}
+            "html": draft.html, "writer": draft.writer, "angle": draft.angle, "characters": draft.characters,
+            "facts_used": draft.facts_used}
 
 
 def draft_campaign(shop: Shop, request: CampaignRequest) -> CampaignResult:
@@ -108,15 +130,57 @@ def draft_campaign(shop: Shop, request: CampaignRequest) -> CampaignResult:
     """
     brand = load_brand(shop.settings)
     offer = checked_offer(request.offer, brand)
+    writer = shop.providers.writer
     with shop.reading() as con, target_group(shop, request.segment, request.audience) as group:
-        evidence = build_evidence(con, group, brand, with_pairings=request.goal == Goal.CROSS_SELL)
-        rules = build_rules(con, evidence, offer)
-        brief = CopyBrief(request.channel, request.goal, offer, request.tone, request.variants, request.length)
-        drafts, warnings = write_drafts(evidence, brief, rules, shop.providers.writer, shop.root)
-    drafts = [draft.with_facts(facts_used(draft, evidence, offer)) for draft in drafts]
+        evidence = build_evidence(con, group, brand, with_pairings=request.goal in WITH_CO_PURCHASES)
+        language = evidence.language.code if evidence.language and writer is not None else "en"
+        rules = build_rules(con, evidence, offer, language)
+        brief = CopyBrief(request.channel, request.goal, offer, request.tone, request.variants, request.length,
+                          evidence.language.name if evidence.language else "English")
+        drafts, warnings = write_drafts(evidence, brief, rules, writer, shop.root)
+    drafts = [replace(draft.with_facts(facts_used(draft, evidence, offer)), characters=characters(draft, brand))
+              for draft in drafts]
     used = "llm" if any(d.writer == "llm" for d in drafts) else "template"
-    return CampaignResult(group.label, group.size, request.channel.value, request.goal.value, request.offer, used,
-                          drafts, evidence.facts(), [*group.warnings, *warnings], request.length.value)
+    notes = _audience_notes(evidence, drafts, writer is not None)
+    return CampaignResult(group.label, group.size, request.channel.value, request.goal.value, offer.text if offer
+                          else None, used, drafts, evidence.facts(), [*group.warnings, *warnings, *notes],
+                          request.length.value, evidence.language.to_json() if evidence.language else {},
+                          evidence.is_complaint_heavy)
+
+
+def _audience_notes(evidence: CopyEvidence, drafts: list[Draft], has_model: bool) -> list[str]:
+    """What the marketer must know about the audience: its language (and whether the drafts are in it)
+    and that complaint-heavy audiences get service-led copy."""
+    notes = []
+    language = evidence.language
+    if language is not None and not language.is_english:
+        english = [i + 1 for i, d in enumerate(drafts) if d.writer == "template"]
+        if not has_model:
+            notes.append(f"This audience mostly reads {language.describe()}, but the built-in writer drafts in "
+                         f"English only; configure a model ([llm] in segment-agent.toml or OPENAI_BASE_URL) to get "
+                         f"drafts in {language.name}.")
+        elif english:
+            notes.append(f"This audience mostly reads {language.name}; variant(s) {', '.join(map(str, english))} "
+                         "came from the built-in writer and are in English.")
+    if language is not None and language.is_mixed:
+        notes.append(f"This audience is mixed: {language.describe()}; consider one campaign per country "
+                     "(--country).")
+    if evidence.is_complaint_heavy and evidence.sentiment is not None:
+        notes.append(f"{evidence.sentiment.negative_share:.0%} of this audience's texts read as complaints, so the "
+                     "drafts lead with service and help rather than a cheerful sale.")
+    return notes
+
+
+def characters(draft: Draft, brand: BrandSettings) -> str:
+    """How much of each channel limit the draft uses, e.g. "132/160 GSM-7 characters incl. opt-out line"."""
+    if draft.channel == Channel.SMS:
+        length = sms_length(draft.body, brand.sms_max)
+        return f"{length.units}/{length.limit} {length.encoding} characters incl. opt-out line"
+    if draft.channel == Channel.PUSH:
+        return f"title {len(draft.title)}/{brand.push_title_max}, body {len(draft.body)}/{brand.push_body_max} " \
+               "characters"
+    return f"subject {len(draft.subject)}/{brand.email_subject_max}, preheader {len(draft.preheader)}/" \
+           f"{brand.email_preheader_max} characters, body {len(draft.body.split())} words"
 
 
 def write_drafts(evidence: CopyEvidence, brief: CopyBrief, rules: CopyRules, writer: TextWriter | None = None,
@@ -176,32 +240,18 @@ def _final_check(drafts: list[Draft], rules: CopyRules) -> list[Draft]:
 
 def checked_offer(text: str | None, brand: BrandSettings) -> Offer | None:
     """The requested offer, parsed, refused with a clear sentence when the brand could never send it."""
-    offer = parse_offer(text)
-    if offer is None:
-        return None
-    amounts = [(d.kind, d.value) for d in find_discounts(offer.text)] or [(offer.kind, offer.value)]
-    for kind, value in amounts:
-        limit = brand.max_discount_percent if kind == "percent" else brand.max_discount_amount
-        if kind in {"percent", "amount"} and value > limit:
-            unit = "%" if kind == "percent" else ""
-            key = "max_discount_percent" if kind == "percent" else "max_discount_amount"
-            raise UserError(f"The offer '{offer.text}' is above the brand's maximum discount of {limit:g}{unit}; "
-                            f"offer less, or raise {key} in [brand] of segment-agent.toml.")
-    if avoided := find_avoided(offer.text, brand.avoid_words):
-        raise UserError(f"The offer '{offer.text}' uses '{avoided[0]}', which the brand avoids; reword it.")
-    if find_placeholders(offer.text) or len(offer.text) > 60:
-        raise UserError(f"The offer '{offer.text}' must be short plain text such as '15% off' or 'free delivery'.")
-    return offer
+    return check_offer(text, brand)
 
 
-def build_rules(con: duckdb.DuckDBPyConnection, evidence: CopyEvidence, offer: Offer | None) -> CopyRules:
+def build_rules(con: duckdb.DuckDBPyConnection, evidence: CopyEvidence, offer: Offer | None,
+                language: str = "en") -> CopyRules:
     """Validator rules for this campaign: evidence names and prices, the shop's catalogue, customer names."""
     catalogue = {str(row[0]) for row in con.execute(
         "SELECT DISTINCT item FROM (SELECT product_name AS item FROM orders UNION ALL "
         "SELECT category FROM orders) WHERE item LIKE '% %' LIMIT ?", [CATALOGUE_LIMIT]).fetchall()}
     has_names = con.execute("SELECT count(name) FROM customers").fetchone()[0] > 0
     lookup = _customer_name_lookup(con) if has_names else (lambda candidates: set())
-    return CopyRules(evidence.brand, offer, evidence.names(), evidence.prices(), catalogue, lookup)
+    return CopyRules(evidence.brand, offer, evidence.names(), evidence.prices(), catalogue, lookup, language)
 
 
 def _customer_name_lookup(con: duckdb.DuckDBPyConnection) -> NameLookup:

@@ -13,7 +13,8 @@ class Draft:
 
     Email uses ``subject``, ``preheader``, ``body`` (plain text) and ``html``; SMS puts the whole message,
     opt-out line included, in ``body``; push uses ``title`` and ``body``. ``facts_used`` lists the evidence
-    the copy rests on, ``writer`` says who wrote it ("template" or "llm") and ``angle`` names its approach.
+    the copy rests on, ``writer`` says who wrote it ("template" or "llm"), ``angle`` names its approach and
+    ``characters`` how much of each channel limit it uses ("132/160 GSM-7 characters incl. opt-out").
     """
 
     channel: Channel
@@ -25,6 +26,7 @@ class Draft:
     writer: str = "template"
     angle: str = ""
     facts_used: list[str] = field(default_factory=list)
+    characters: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "channel", Channel(self.channel))  # writers may pass "email" as text

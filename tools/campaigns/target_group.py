@@ -17,6 +17,8 @@ from tools.behaviour.feature_store import require_features
 from tools.errors import UserError
 
 if TYPE_CHECKING:
+    import duckdb
+
     from tools.runtime.shop import Shop
 
 
@@ -33,6 +35,7 @@ class TargetGroup:
     filters: AudienceFilter
     segment_name: str | None = None
     warnings: tuple[str, ...] = ()
+    product: str | None = None
 
     @property
     def share(self) -> float:
@@ -41,10 +44,12 @@ class TargetGroup:
 
 
 @contextmanager
-def target_group(shop: Shop, segment: str | None, audience: AudienceFilter | None) -> Iterator[TargetGroup]:
-    """The customers of ``segment`` (id or slug) narrowed by ``audience`` filters; at least one is needed."""
-    if segment is None and (audience is None or audience.is_everyone()):
-        raise UserError("Say who this is for: pass --segment ID|SLUG or audience filters such as "
+def target_group(shop: Shop, segment: str | None, audience: AudienceFilter | None,
+                 product: str | None = None) -> Iterator[TargetGroup]:
+    """The customers of ``segment`` (id or slug) narrowed by ``audience`` filters and, with ``product``, to
+    those who bought that product; at least one of the three is needed."""
+    if segment is None and (audience is None or audience.is_everyone()) and not product:
+        raise UserError("Say who this is for: pass --segment ID|SLUG, --product NAME or audience filters such as "
                         "--lifecycle lapsing --value high.")
     filters = (audience or AudienceFilter()).who()
     if segment is not None:
@@ -52,14 +57,46 @@ def target_group(shop: Shop, segment: str | None, audience: AudienceFilter | Non
     warnings = tuple(require_features(shop))
     with shop.reading() as con, audience_table(shop, filters) as table:
         segment_name = _segment_name(con, filters.segment) if filters.segment is not None else None
-        label = _label(filters, segment_name)
-        if not table.size:
-            raise UserError(f"No customers match {label}; loosen the filters "
-                            "(segment-agent customers with the same options shows the counts).")
-        kind = "segment" if filters.segment is not None and filters.model_copy(update={"segment": None}) \
-            .is_everyone() else "audience"
-        yield TargetGroup(label, kind, table.name, table.size, table.base, table.as_of, filters, segment_name,
-                          warnings)
+        name, size = table.name, table.size
+        if product:
+            product = known_product(con, product)
+            name = f"{table.name}_buyers"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT customer_id FROM {table.name} WHERE "
+                        "customer_id IN (SELECT customer_id FROM orders WHERE product_name = ? AND NOT is_return)",
+                        [product])
+            size = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        label = _label(filters, segment_name, product)
+        try:
+            if not size:
+                raise UserError(f"No customers match {label}; loosen the filters "
+                                "(segment-agent customers with the same options shows the counts).")
+            rest_is_everyone = filters.model_copy(update={"segment": None}).is_everyone()
+            kind = "segment" if filters.segment is not None and rest_is_everyone and not product else "audience"
+            yield TargetGroup(label, kind, name, int(size), table.base, table.as_of, filters, segment_name,
+                              warnings, product)
+        finally:
+            if product:
+                con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def known_product(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The catalogue's spelling of product ``name`` (case-insensitive), or a UserError naming close ones."""
+    import difflib
+
+    exact = con.execute("SELECT DISTINCT product_name FROM orders WHERE lower(product_name) = lower(?) LIMIT 1",
+                        [name.strip()]).fetchone()
+    if exact:
+        return str(exact[0])
+    known = [str(row[0]) for row in con.execute(
+        "SELECT DISTINCT product_name FROM orders WHERE product_name IS NOT NULL").fetchall()]
+    if not known:
+        raise UserError("The orders have no product_name column, so customers cannot be picked by product.")
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name.lower().strip(), list(by_lower), n=3, cutoff=0.5)
+    contains = [k for k in known if name.lower().strip() in k.lower()][:3]
+    hints = list(dict.fromkeys([*(by_lower[c] for c in close), *contains]))[:3]
+    hint = f" Did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
+    raise UserError(f"No product '{name}' in the orders.{hint}")
 
 
 def _segment_name(con: object, reference: str) -> str:
@@ -68,8 +105,13 @@ def _segment_name(con: object, reference: str) -> str:
     return str(resolve_segment(latest_profiles(con), reference)["name"])  # type: ignore[arg-type]
 
 
-def _label(filters: AudienceFilter, segment_name: str | None) -> str:
+def _label(filters: AudienceFilter, segment_name: str | None, product: str | None = None) -> str:
     """"lapsing high-value customers in the Trail runners segment", or the filters' own description."""
+    if product:
+        rest = filters.model_copy(update={"segment": None})
+        who = "customers" if rest.is_everyone() else rest.describe()
+        where = f" in the {segment_name} segment" if segment_name else ""
+        return f"{who} who bought the {product}{where}"
     if filters.segment is None or not segment_name:
         return filters.describe()
     rest = filters.model_copy(update={"segment": None})

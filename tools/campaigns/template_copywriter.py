@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import string
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from tools.campaigns.copy_checks import find_avoided, find_discounts
+from tools.campaigns.copy_checks import find_avoided
 from tools.campaigns.copy_evidence import CopyEvidence, ItemFact
 from tools.campaigns.copy_phrases import (
     CLOSING,
@@ -21,11 +22,7 @@ from tools.campaigns.copy_phrases import (
     OFFER_SENTENCE,
     OFFER_SHORT,
 )
-from tools.campaigns.copy_templates import (
-    BANK,
-    Angle,
-    Lines,
-)
+from tools.campaigns.copy_templates import BANK, SERVICE, Angle, Lines
 from tools.campaigns.copy_validator import CopyRules, Offer, describe_violations, validate_draft
 from tools.campaigns.drafts import Draft, render_email_html
 from tools.concepts import Channel, Goal, Length
@@ -34,14 +31,25 @@ Slots = dict[str, str | None]
 OFFER_FALLBACK = ["Enjoy {deal}.", "Here's {deal}.", "Offer: {deal}."]
 PLAYFUL_EMOJI = {"winback": "👋", "welcome": "🎉", "upsell": "✨", "cross_sell": "🤝", "loyalty": "💛"}
 # Slots dropped at each richness level, so a long product name or a thin profile still yields copy.
-DROP_BY_LEVEL = [set(), {"product2", "pair_from", "pair_to"}, {"product", "my_product", "upgrade"},
+DROP_BY_LEVEL = [set(), {"product2", "pair_from", "pair_to"}, {"product", "my_product", "upgrade", "next"},
                  {"category", "my_category", "picks"}, {"brand"}]
 MAJORITY = 0.5  # "your X favourites" only when most of the audience bought X
+EVIDENCE_SLOTS = frozenset({"category", "my_category", "product", "my_product", "product2", "next", "upgrade",
+                            "pair_from", "pair_to"})
+
+
+class Line(NamedTuple):
+    """A rendered line: its text, whether it carries the offer, and whether it names evidence."""
+
+    text: str
+    uses_deal: bool
+    named: bool
 
 
 @dataclass(frozen=True)
 class CopyBrief:
-    """What to write: channel, goal, the offer (already within policy), tone, length and number of variants."""
+    """What to write: channel, goal, the offer (already within policy), tone, length, number of variants and
+    the audience's language (a model writes in it; the template writer writes English)."""
 
     channel: Channel
     goal: Goal
@@ -49,6 +57,7 @@ class CopyBrief:
     tone: str | None = None
     variants: int = 3
     length: Length = Length.STANDARD
+    language: str = "English"
 
 
 class TemplateCopywriter:
@@ -60,7 +69,7 @@ class TemplateCopywriter:
 
     def write_variant(self, evidence: CopyEvidence, brief: CopyBrief, rules: CopyRules, index: int) -> Draft:
         """Variant ``index``: a different angle per index, at the richest level that passes the validator."""
-        angles = BANK[brief.goal]
+        angles = angles_for(evidence, brief)
         start = _seed(evidence, brief) % len(angles)
         angle = angles[(start + index) % len(angles)]
         choice = index // len(angles)
@@ -72,6 +81,11 @@ class TemplateCopywriter:
             if not problems:
                 return draft
         raise AssertionError(f"template draft '{angle.key}' failed validation: {describe_violations(problems)}")
+
+
+def angles_for(evidence: CopyEvidence, brief: CopyBrief) -> list[Angle]:
+    """The goal's angles; for a complaint-heavy audience the service-led ones (help first, no cheer)."""
+    return SERVICE if evidence.is_complaint_heavy else BANK[brief.goal]
 
 
 def _levels() -> list[set[str]]:
@@ -101,10 +115,12 @@ def _focus(evidence: CopyEvidence, index: int) -> tuple[ItemFact | None, list[It
 def _slots(evidence: CopyEvidence, brief: CopyBrief, index: int = 0) -> Slots:
     top_category, focus = _focus(evidence, index)
     products = [p.display for p in focus]
-    priced = sorted((p for p in focus if p.price), key=lambda p: -(p.price or 0))
+    upcoming = _rotated(evidence.next_products, index)
+    priced = sorted((p for p in upcoming or focus if p.price), key=lambda p: -(p.price or 0))
     short, deal = _offer_phrases(brief.offer)
     loyal = evidence.value_mix.get("high", 0) >= 0.5 or evidence.lifecycle_mix.get("active", 0) >= 0.5
     top_product = focus[0] if focus else None
+    pair = evidence.pairings[index % len(evidence.pairings)] if evidence.pairings else None
     return {
         "brand": evidence.brand.name.strip() or None,
         "category": top_category.display if top_category else None,
@@ -112,9 +128,10 @@ def _slots(evidence: CopyEvidence, brief: CopyBrief, index: int = 0) -> Slots:
         "product": products[0] if products else None,
         "my_product": top_product.display if top_product and top_product.group_share >= MAJORITY else None,
         "product2": products[1] if len(products) > 1 else None,
+        "next": upcoming[0].display if upcoming else None,
         "upgrade": priced[0].display if priced else (products[0] if products else None),
-        "pair_from": evidence.pairings[0][0] if evidence.pairings else None,
-        "pair_to": evidence.pairings[0][1] if evidence.pairings else None,
+        "pair_from": pair[0] if pair else None,
+        "pair_to": pair[1] if pair else None,
         "offer": short, "deal": deal,
         "loyal": "one of our most loyal customers" if loyal else None,
         "gift": "" if brief.offer else None,
@@ -122,19 +139,20 @@ def _slots(evidence: CopyEvidence, brief: CopyBrief, index: int = 0) -> Slots:
     }
 
 
+def _rotated(items: list[ItemFact], index: int) -> list[ItemFact]:
+    shift = index % len(items) if items else 0
+    return items[shift:] + items[:shift]
+
+
 def _offer_phrases(offer: Offer | None) -> tuple[str | None, str | None]:
-    """("15% off", "15% off your next order") for a discount; the user's own words for other offers."""
+    """(short, sentence) wording of the offer, both quoting it word for word: "15% off" and "15% off your next
+    order"; an offer with conditions ("£5 off orders over £40") is never extended or shortened."""
     if offer is None:
         return None, None
-    discounts = [d for d in find_discounts(offer.text) if d.kind == offer.kind]
-    if offer.kind in {"percent", "amount"} and discounts:
-        short = f"{discounts[0].text.strip()} off"
-        return short, f"{short} your next order"
-    if offer.kind == "percent":
-        return f"{offer.value:g}% off", f"{offer.value:g}% off your next order"
-    if offer.kind == "free" and discounts:
-        return discounts[0].text.lower(), f"{discounts[0].text.lower()} on your next order"
-    return offer.text, offer.text
+    text = offer.in_sentence
+    if offer.has_conditions or offer.kind not in {"percent", "amount"} or not text.lower().endswith("off"):
+        return text, text
+    return text, f"{text} your next order"
 
 
 @dataclass(frozen=True)
@@ -149,7 +167,8 @@ class _Writing:
 
     @property
     def voice(self) -> str:
-        return self.evidence.brand.voice_for(self.brief.tone)
+        """The brand's or requested voice; service-led copy is always warm (no jokes, no emoji)."""
+        return "warm" if self.evidence.is_complaint_heavy else self.evidence.brand.voice_for(self.brief.tone)
 
     def pick(self, element: str, slots: Slots | None = None, max_length: int | None = None) -> tuple[str, bool]:
         """The chosen usable line for ``element`` of the angle (see :func:`_usable`), optionally only among
@@ -158,7 +177,7 @@ class _Writing:
         slots = self.slots if slots is None else slots
         for options in (lines, NEUTRAL[element]):
             usable = _usable(options, self.voice, slots, self.evidence.brand.avoid_words)
-            usable = [u for u in usable if max_length is None or len(u[0]) <= max_length]
+            usable = [u for u in usable if max_length is None or len(u.text) <= max_length]
             if usable:
                 return _by_length(usable, self.brief.length, self.choice)
         return "", False
@@ -168,7 +187,7 @@ class _Writing:
             return ""
         lines = [OFFER_SHORT[self.brief.goal]] if short else OFFER_SENTENCE[self.brief.goal]
         usable = _usable([*lines, *OFFER_FALLBACK], self.voice, self.slots, self.evidence.brand.avoid_words)
-        return usable[0][0] if usable else ""
+        return usable[0].text if usable else ""
 
     def with_emoji(self, text: str, limit: int) -> str:
         """Playful copy gets one goal emoji where the channel allows it and it fits."""
@@ -203,18 +222,22 @@ def _email(w: _Writing) -> Draft:
 
 def _more_evidence(w: _Writing, used: str) -> list[str]:
     """For long emails: the angle's other evidence lines (about the same products), as one more paragraph."""
-    lines = [line for line, _ in _usable(w.angle.evidence, w.voice, w.slots, w.evidence.brand.avoid_words)]
+    lines = [line.text for line in _usable(w.angle.evidence, w.voice, w.slots, w.evidence.brand.avoid_words)]
     extra = [line for line in dict.fromkeys(lines) if line != used][:2]
     return [" ".join(extra)] if extra else []
 
 
-def _by_length(usable: list[tuple[str, bool]], length: Length, choice: int) -> tuple[str, bool]:
-    """The line to use: the shortest for short drafts, the longest for long ones, else the variant's choice."""
+def _by_length(usable: list[Line], length: Length, choice: int) -> tuple[str, bool]:
+    """The line to use: the shortest for short drafts, the longest for long ones, else the variant's choice;
+    lines naming a product or category from the evidence always win over generic ones."""
+    usable = [u for u in usable if u.named] or usable
     if length is Length.SHORT:
-        return min(usable, key=lambda u: len(u[0]))
-    if length is Length.LONG:
-        return max(usable, key=lambda u: len(u[0]))
-    return usable[choice % len(usable)]
+        line = min(usable, key=lambda u: len(u.text))
+    elif length is Length.LONG:
+        line = max(usable, key=lambda u: len(u.text))
+    else:
+        line = usable[choice % len(usable)]
+    return line.text, line.uses_deal
 
 
 def _closing(angle: Angle, voice: str, avoid: tuple[str, ...]) -> str:
@@ -246,7 +269,7 @@ def _push(w: _Writing) -> Draft:
     return Draft("push", body, title=w.with_emoji(title, brand.push_title_max), angle=w.angle.key)
 
 
-def _usable(lines: Lines, voice: str, slots: Slots, avoid: tuple[str, ...] | list[str]) -> list[tuple[str, bool]]:
+def _usable(lines: Lines, voice: str, slots: Slots, avoid: tuple[str, ...] | list[str]) -> list[Line]:
     """Rendered lines whose slots are all available and that use no avoided word, richest first."""
     options = (lines.get(voice) or lines["warm"]) if isinstance(lines, dict) else lines
     usable = []
@@ -255,7 +278,7 @@ def _usable(lines: Lines, voice: str, slots: Slots, avoid: tuple[str, ...] | lis
         if all(slots.get(name) is not None for name in fields):
             rendered = _capitalise(line.format(**{name: slots[name] for name in fields}))
             if not find_avoided(rendered, avoid):
-                usable.append((rendered, bool(fields & {"offer", "deal"})))
+                usable.append(Line(rendered, bool(fields & {"offer", "deal"}), bool(fields & EVIDENCE_SLOTS)))
     return usable
 
 

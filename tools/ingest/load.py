@@ -21,8 +21,10 @@ from tools.behaviour.feature_store import FeatureRun, Progress, refresh_features
 from tools.errors import UserError
 from tools.ingest.mapping import get_preset, parse_map_options, resolve_mapping
 from tools.ingest.normalise import Normalised, Source, normalise_customers, normalise_orders, normalise_texts
+from tools.ingest.parsing import DateBounds
 from tools.ingest.readers import ReadOptions, check_readable_file, read_table
 from tools.ingest.schema import SCHEMAS
+from tools.ingest.settings import IngestSettings
 from tools.results import Column, Kind, Table, ToolResult
 from tools.runtime.config_file import ensure_config_file
 from tools.store.store import registered
@@ -61,6 +63,7 @@ class IngestReport(ToolResult):
     seconds: float
     warnings: list[str] = field(default_factory=list)
     features: FeatureRun | None = None
+    matched_customers: int | None = None  # customers/texts: ids also found among the order customers
 
     @property
     def rows_skipped(self) -> int:
@@ -109,30 +112,68 @@ def ingest_file(
     explicit.update(parse_map_options(map_pairs or [], schema))
     fmt = date_format or (chosen.date_format if chosen else None)
     check_readable_file(path)
+    settings = IngestSettings.from_settings(shop.settings)
     fingerprint = _fingerprint(path, table, explicit, fmt, preset)
     if mode != "replace" and (previous := _already_loaded(shop, table, fingerprint, path)):
         return replace(previous, seconds=round(time.perf_counter() - started, 2))
-    raw = read_table(path, chosen.read_options if chosen else ReadOptions())
-    mapping = resolve_mapping(list(raw.frame.columns), schema, explicit, str(path))
-    source = Source(raw.frame, mapping, str(path), first_row_number=1 + raw.header_lines)
+    raw = read_table(path, chosen.read_options if chosen else ReadOptions(), settings)
+    columns = list(raw.frame.columns)
+    mapping = resolve_mapping(columns, schema, explicit, str(path), raw.frame.head(500))
+    bounds = DateBounds(settings.earliest(), settings.latest(shop.now()))
+    source = Source(raw.frame, mapping, str(path), 1 + raw.header_lines, raw.kinds, settings, bounds)
     normalised = _normalise(table, source, fmt, chosen.return_order_prefix if chosen else None)
     _require_rows(path, normalised)
     is_new = not shop.exists()
+    commits_before = shop.store.commits
     features = None
     try:
         with shop.writing() as con:
             status = _store(con, table, normalised, path, fingerprint, mapping, mode, wall_start)
             if status != "unchanged" and table in FEATURE_TABLES and _has_orders(con):
                 features = refresh_features(shop, progress=progress)
+            # Everything that could still fail happens before the commit: once it is saved, the command succeeds.
+            report = _report(table, path, status, normalised, mapping, raw.encoding, started)
+            report.matched_customers = _matched_customers(con, table, normalised)
     except BaseException:
-        if is_new:
+        if is_new and shop.store.commits == commits_before:
             shop.store.discard()
         raise
-    ensure_config_file(shop.root)
-    report = _report(table, path, status, normalised, mapping, raw.encoding, started)
     report.features = features
-    report.warnings += features.warnings if features else []
+    report.warnings += _match_warnings(report, table, path) + (features.warnings if features else [])
+    try:
+        ensure_config_file(shop.root)
+    except OSError as exc:  # a convenience file: never a reason to report a saved ingest as failed
+        report.warnings.append(f"The commented settings file could not be written ({exc.strerror or exc}).")
     return report
+
+
+def _matched_customers(con: duckdb.DuckDBPyConnection, table: str, normalised: Normalised) -> int | None:
+    """How many of a customers/texts file's customers are also order customers (None: no orders yet)."""
+    if table == "orders" or not _has_orders(con):
+        return None
+    import pyarrow as pa
+
+    ids = pa.table({"customer_id": normalised.frame["customer_id"].drop_duplicates().astype(str).tolist()})
+    with registered(con, "incoming_ids", ids):
+        return int(con.execute("SELECT count(*) FROM incoming_ids i WHERE EXISTS (SELECT 1 FROM orders o "
+                               "WHERE o.customer_id = i.customer_id)").fetchone()[0])
+
+
+def _match_warnings(report: IngestReport, table: str, path: Path) -> list[str]:
+    """Say when a customers/texts file's ids do not line up with the orders (a wrong column, another id format)."""
+    if table == "orders":
+        return []
+    if report.matched_customers is None:
+        return [f"No orders are loaded yet, so the {report.customers:,} customers in {path.name} cannot be matched "
+                "to buyers; load the orders too."]
+    if report.matched_customers == report.customers:
+        return []
+    unmatched = report.customers - report.matched_customers
+    if report.matched_customers == 0:
+        return [f"None of the {report.customers:,} customers in {path.name} is a customer in the orders: the ids "
+                "probably use another format or come from another column; check customer_id (or --map it)."]
+    return [f"{report.matched_customers:,} of {report.customers:,} customers in {path.name} match a customer in "
+            f"the orders; {unmatched:,} do not (they are kept, but no features describe them)."]
 
 
 def _has_orders(con: duckdb.DuckDBPyConnection) -> bool:

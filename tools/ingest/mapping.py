@@ -8,12 +8,16 @@ unknown layouts (e.g. Online Retail II's "Customer ID") work without code change
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tools.errors import UserError
 from tools.ingest.readers import ReadOptions
 from tools.ingest.schema import TableSchema
+from tools.ingest.suggestions import columns_found, key, missing_fields_error
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -87,55 +91,53 @@ def get_preset(name: str, table: str) -> Preset:
 
 
 def resolve_mapping(
-    columns: list[str], schema: TableSchema, explicit: dict[str, str], path_label: str
+    columns: list[str], schema: TableSchema, explicit: dict[str, str], path_label: str,
+    sample: pd.DataFrame | None = None,
 ) -> dict[str, str]:
-    """Return canonical -> source column for every field present; raise if a required one is missing."""
+    """Return canonical -> source column for every field present; raise if a required one is missing.
+
+    Names match after dropping case, accents and punctuation, against the field and its synonyms
+    (:mod:`tools.ingest.schema`); two columns that match one field equally are refused rather than one
+    picked silently. ``sample`` (the first rows) lets the error for missing fields suggest columns by content.
+    """
     mapping: dict[str, str] = {}
     for canonical, source in explicit.items():
         if source not in columns:
             hint = _closest(source, columns)
             raise UserError(
                 f"{path_label} has no column '{source}' (mapped to {canonical}){hint}; "
-                f"columns found: {', '.join(columns)}."
+                f"columns found: {columns_found(columns)}."
             )
         mapping[canonical] = source
-    used = set(mapping.values())
-    by_key = {_key(column): column for column in columns if column not in used}
+    by_key: dict[str, list[str]] = {}
+    for column in columns:
+        if column not in mapping.values():
+            by_key.setdefault(key(column), []).append(column)
     for canonical in schema.fields:
         if canonical in mapping:
             continue
         for candidate in (canonical, *schema.aliases.get(canonical, ())):
-            source = by_key.get(_key(candidate))
-            if source is not None:
-                mapping[canonical] = source
-                del by_key[_key(candidate)]
-                break
-    _require(schema, mapping, columns, path_label)
+            sources = by_key.get(key(candidate))
+            if not sources:
+                continue
+            if len(sources) > 1:
+                raise UserError(
+                    f"{path_label} has {len(sources)} columns that could be {canonical} "
+                    f"({', '.join(repr(s) for s in sources[:4])}); pass --map {canonical}=\"COLUMN\" to say which.")
+            mapping[canonical] = sources[0]
+            del by_key[key(candidate)]
+            break
+    _require(schema, mapping, columns, path_label, sample)
     return mapping
 
 
-def _require(schema: TableSchema, mapping: dict[str, str], columns: list[str], path_label: str) -> None:
+def _require(schema: TableSchema, mapping: dict[str, str], columns: list[str], path_label: str,
+             sample: pd.DataFrame | None) -> None:
     missing = [name for name in schema.required if name not in mapping]
     if schema.name == "orders" and "amount" in missing and {"quantity", "unit_price"} <= mapping.keys():
         missing.remove("amount")  # amount = quantity x unit_price
-    if not missing:
-        return
-    field_name = missing[0]
-    unmapped = [column for column in columns if column not in mapping.values()]
-    suggestion = difflib.get_close_matches(field_name, unmapped, n=1, cutoff=0.3)
-    hint = (
-        f"the closest is '{suggestion[0]}', so pass --map {field_name}=\"{suggestion[0]}\" if that is it"
-        if suggestion
-        else f"pass --map {field_name}=\"YOUR COLUMN\""
-    )
-    extra = " (or quantity and unit_price)" if field_name == "amount" else ""
-    raise UserError(
-        f"{path_label} has no column for {field_name}{extra}; columns found: {', '.join(columns)}; {hint}."
-    )
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    if missing:
+        raise missing_fields_error(schema, missing, mapping, columns, sample, path_label)
 
 
 def _closest(name: str, candidates: list[str]) -> str:

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tools.errors import UserError
-from tools.ingest.parsing import Column, normalise_ids, parse_dates, parse_numbers
+from tools.ingest.numbers import NumberColumn, implausible_number, parse_number_columns
+from tools.ingest.parsing import Column, DateBounds, parse_dates
+from tools.ingest.settings import IngestSettings
+from tools.ingest.values import clean_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,6 +23,7 @@ ORDER_COLUMNS = ("order_id", "customer_id", "order_date", "amount", "quantity", 
                  "product_name", "category", "currency", "country", "is_return", "attributes")
 CUSTOMER_COLUMNS = ("customer_id", "name", "email", "phone", "country", "city", "signup_date", "attributes")
 TEXT_COLUMNS = ("customer_id", "text", "date", "source", "attributes")
+ID_FIELDS = ("customer_id", "order_id", "product_id")
 
 
 @dataclass
@@ -36,12 +40,15 @@ class Normalised:
 
 @dataclass(frozen=True)
 class Source:
-    """A raw table with its mapping and the facts needed for precise error messages."""
+    """A raw table with its mapping and the facts needed for precise error messages and plausibility checks."""
 
     frame: pd.DataFrame
     mapping: dict[str, str]
     path_label: str
     first_row_number: int
+    kinds: dict[str, str] = field(default_factory=dict)  # source column -> boolean/list/map/struct/binary
+    settings: IngestSettings = field(default_factory=IngestSettings)
+    bounds: DateBounds | None = None
 
     def column(self, canonical: str) -> Column:
         return Column(self.path_label, self.mapping[canonical], self.first_row_number)
@@ -49,7 +56,18 @@ class Source:
     def text(self, canonical: str) -> pd.Series | None:
         """The source cells for a canonical field, stripped, or None when the field is unmapped."""
         source = self.mapping.get(canonical)
-        return None if source is None else self.frame[source].astype(str).str.strip()
+        if source is None:
+            return None
+        if canonical in ID_FIELDS and source in self.kinds:
+            raise UserError(
+                f"{self.path_label}: column '{source}' (mapped to {canonical}) holds {self.kinds[source]} values, not "
+                f"ids; map {canonical} to the column that holds the ids with --map {canonical}=COLUMN.")
+        values = self.frame[source].astype(str)
+        return clean_ids(values) if canonical in ID_FIELDS else values.str.strip()
+
+    def dates(self, canonical: str, index: pd.Index, date_format: str | None) -> pd.Series:
+        """The parsed dates of a canonical field for the rows in ``index``, within the plausible range."""
+        return parse_dates(self.text(canonical)[index], self.column(canonical), date_format, self.bounds)
 
 
 def normalise_orders(source: Source, date_format: str | None, return_prefix: str | None) -> Normalised:
@@ -58,23 +76,17 @@ def normalise_orders(source: Source, date_format: str | None, return_prefix: str
 
     kept, result = _rows_with_customer(source)
     frame = pd.DataFrame({"customer_id": kept})
-    frame["order_date"] = parse_dates(source.text("order_date")[frame.index], source.column("order_date"),
-                                      date_format)
+    frame["order_date"] = source.dates("order_date", frame.index, date_format)
     frame = _skip_missing(frame, "order_date", "no order_date", result)
-    for name in ("quantity", "unit_price"):
-        if name in source.mapping:
-            frame[name] = parse_numbers(source.text(name)[frame.index], source.column(name), allow_empty=True)
-    if "amount" in source.mapping:
-        frame["amount"] = parse_numbers(source.text("amount")[frame.index], source.column("amount"))
-    else:
-        frame["amount"] = frame["quantity"] * frame["unit_price"]
-        missing = frame["amount"].isna()
-        if missing.any():
-            row = source.first_row_number + int(missing.idxmax())
-            raise UserError(
-                f"{source.path_label} row {row}: quantity or unit_price is empty, so the amount is unknown; "
-                "fix the row or map an amount column with --map amount=COLUMN."
-            )
+    limit = source.settings.max_abs_amount
+    wanted = {name: NumberColumn(source.text(name)[frame.index], source.column(name), name != "amount", limit)
+              for name in ("quantity", "unit_price", "amount") if name in source.mapping}
+    numbers, notes = parse_number_columns(wanted, source.settings.decimal_mark)
+    result.warnings += notes
+    for name, values in numbers.items():
+        frame[name] = values
+    if "amount" not in source.mapping:
+        frame["amount"] = _line_amounts(source, frame, limit)
     for name in ("order_id", "product_id", "product_name", "category", "currency", "country"):
         values = source.text(name)
         frame[name] = None if values is None else values[frame.index].replace("", None)
@@ -93,6 +105,29 @@ def normalise_orders(source: Source, date_format: str | None, return_prefix: str
     return result
 
 
+def _line_amounts(source: Source, frame: pd.DataFrame, limit: float) -> pd.Series:
+    """quantity × unit_price, refusing lines where either is missing or the product is not plausible."""
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        amount = frame["quantity"] * frame["unit_price"]
+    missing = amount.isna() & (frame["quantity"].isna() | frame["unit_price"].isna())
+    if missing.any():
+        row = source.first_row_number + int(missing.idxmax())
+        raise UserError(
+            f"{source.path_label} row {row:,}: quantity or unit_price is empty, so the amount is unknown; "
+            "fix the row or map an amount column with --map amount=COLUMN."
+        )
+    outside = ~np.isfinite(amount.to_numpy()) | (np.abs(amount.to_numpy()) > limit)
+    if outside.any():
+        label = amount.index[int(outside.argmax())]
+        value = f"{frame.at[label, 'quantity']:g} × {frame.at[label, 'unit_price']:g}"
+        column = Column(source.path_label, f"{source.mapping['quantity']} × {source.mapping['unit_price']}",
+                        source.first_row_number)
+        raise implausible_number(column, value, int(label), limit)
+    return amount
+
+
 def normalise_customers(source: Source, date_format: str | None) -> Normalised:
     """Validate customer rows; a customer listed twice keeps its last row (counted as a duplicate)."""
     import pandas as pd
@@ -103,8 +138,7 @@ def normalise_customers(source: Source, date_format: str | None) -> Normalised:
         values = source.text(name)
         frame[name] = None if values is None else values[frame.index].replace("", None)
     if "signup_date" in source.mapping:
-        frame["signup_date"] = parse_dates(source.text("signup_date")[frame.index],
-                                           source.column("signup_date"), date_format)
+        frame["signup_date"] = source.dates("signup_date", frame.index, date_format)
     frame["attributes"] = _attributes(source, frame.index)
     duplicated = frame["customer_id"].duplicated(keep="last")
     result.duplicates = int(duplicated.sum())
@@ -126,7 +160,7 @@ def normalise_texts(source: Source, date_format: str | None) -> Normalised:
         result.skipped["empty text"] += int(empty.sum())
         frame = frame.loc[~empty]
     if "date" in source.mapping:
-        frame["date"] = parse_dates(source.text("date")[frame.index], source.column("date"), date_format)
+        frame["date"] = source.dates("date", frame.index, date_format)
     values = source.text("source")
     frame["source"] = None if values is None else values[frame.index].str.lower().replace("", None)
     frame["attributes"] = _attributes(source, frame.index)
@@ -138,7 +172,7 @@ def normalise_texts(source: Source, date_format: str | None) -> Normalised:
 
 
 def _rows_with_customer(source: Source) -> tuple[pd.Series, Normalised]:
-    ids = normalise_ids(source.text("customer_id"))
+    ids = source.text("customer_id")
     has_id = ids != ""
     result = Normalised(frame=None, rows_read=len(ids))  # type: ignore[arg-type]
     if not has_id.any():

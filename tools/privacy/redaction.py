@@ -24,8 +24,15 @@ NAME_TOKEN = "[name]"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Digits with the separators people type, a leading + or 00 for international numbers; at least
 # MIN_PHONE_DIGITS of them, so prices ("£129.99"), quantities and ISO dates are left alone.
-PHONE = re.compile(r"(?<![\w.])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w.])")
+PHONE = re.compile(r"(?<![\w.])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w]|\.\d)")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Dates and datetimes ("2026-01-01", "2026-01-01 12:30") are never phone numbers, nor part of one.
+ISO_DATE_PIECE = re.compile(r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2}){1,2}(?:\.\d+)?)?)")
+# How software writes a number (an amount, a count, an id): digits, at most one decimal point, no separators.
+MACHINE_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+# ... which is still a phone when it is a national number: a leading 0, then 9–10 more digits (07700900123).
+NATIONAL_NUMBER = re.compile(r"0[1-9]\d{8,9}")
+MAX_PHONE_DIGITS = 15  # E.164
 LOCAL_PHONE = re.compile(r"(?<![\w.-])\d{3}[-.]\d{4}(?![\w-])")  # 555-0123: a number without its area code
 MIN_PHONE_DIGITS = 9
 STREET_WORDS = (
@@ -89,10 +96,25 @@ def _remove_self_introductions(text: str) -> str:
 
 def _phone_or_original(match: re.Match[str]) -> str:
     candidate = match.group(0)
-    digits = sum(ch.isdigit() for ch in candidate)
-    if digits < MIN_PHONE_DIGITS or ISO_DATE.fullmatch(candidate.strip()):
-        return candidate
-    return PHONE_TOKEN
+    if ISO_DATE.search(candidate):  # "2026-01-01 0770…": keep the date, judge what surrounds it
+        return "".join(piece if index % 2 else PHONE.sub(_phone_or_original, piece)
+                       for index, piece in enumerate(ISO_DATE_PIECE.split(candidate)))
+    return PHONE_TOKEN if looks_like_phone(candidate) else candidate
+
+
+def looks_like_phone(candidate: str) -> bool:
+    """Whether a run of digits and separators is a phone number rather than an amount, id or date.
+
+    A phone has 9–15 digits. A plain number as software writes it ("123456789.12" revenue, "5000123456"
+    id, a timestamp) is not one unless it has the national form 0 + 9–10 digits; an ISO date never is.
+    """
+    text = candidate.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    if not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS or ISO_DATE.fullmatch(text):
+        return False
+    if MACHINE_NUMBER.fullmatch(text):
+        return bool(NATIONAL_NUMBER.fullmatch(text))
+    return True
 
 
 def _is_phone_like(value: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from tools.behaviour.lifecycle import LifecycleRules, ValueTierRules
 from tools.campaigns.brand import BRAND_DEFAULTS, BRAND_HELP
+from tools.ingest.settings import IngestSettings
 from tools.runtime.settings import config_path
 from tools.segments.settings import DEFAULTS as SEGMENT_DEFAULTS
 from tools.store.store import StoreSettings
@@ -29,7 +30,7 @@ def ensure_config_file(workspace_root: Path) -> Path:
     lines = list(HEADER)
     sections = (("lifecycle", asdict(LifecycleRules()), {}), ("value_tiers", asdict(ValueTierRules()), {}),
                 ("segments", SEGMENT_DEFAULTS, {}), ("brand", BRAND_DEFAULTS, BRAND_HELP),
-                ("store", asdict(StoreSettings()), {}))
+                ("store", asdict(StoreSettings()), {}), ("ingest", asdict(IngestSettings()), {}))
     for name, defaults, help_texts in sections:
         lines.append(f"# [{name}]")
         for key, value in defaults.items():

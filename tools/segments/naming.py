@@ -60,7 +60,7 @@ class RuleBasedNamer:
     def name(self, evidence: SegmentEvidence) -> str:
         """Deterministic name from the evidence, at most MAX_NAME_LENGTH characters."""
         category = _defining_category(evidence)
-        terms = list(evidence.terms)
+        terms = content_terms(evidence)
         if category:
             extra = _first_new(terms, category)
             return _fit(f"{category} · {extra}" if extra else category)
@@ -71,6 +71,15 @@ class RuleBasedNamer:
         if evidence.products:
             return _fit(evidence.products[0].name)
         return "Everyone else"
+
+
+def content_terms(evidence: SegmentEvidence) -> list[str]:
+    """The terms without any stop word of the languages the segment writes in ("aber die" and "die
+    espressokanne" never name a German segment), judged from its quotes and terms."""
+    from tools.segments.stopwords import stop_words_for
+
+    stop = stop_words_for([*evidence.quotes, " ".join(evidence.terms)])
+    return [t for t in evidence.terms if t.strip() and not any(w in stop for w in t.lower().split())]
 
 
 def _defining_category(evidence: SegmentEvidence) -> str | None:

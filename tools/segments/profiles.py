@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tools.privacy import untrusted
 from tools.privacy.redaction import PiiDirectory
 from tools.segments.lift import top_by_lift
 from tools.segments.naming import stem
@@ -34,8 +35,7 @@ BIGRAM_SHARE = 0.6  # a phrase this close to its word's score reads better than 
 MIN_ITEM_LIFT = 1.1  # "buys more than other customers" means it
 MAX_TEXTS_PER_SEGMENT = 20_000  # c-TF-IDF needs a good sample, not every text of a huge segment
 WORD = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")  # words without digits: no order numbers, phones or prices
-INSTRUCTION_LIKE = re.compile(r"(?i)\b(ignore|disregard|forget)\b.{0,40}\b(instructions|rules|prompt|task)\b"
-                              r"|\bsystem\b\s*(:|override|prompt)|admin mode|new instruction")
+INSTRUCTION_LIKE = untrusted.INSTRUCTION_LIKE  # one definition of "reads as an instruction" (tools.privacy)
 RFM_COLUMNS = ("recency_days", "frequency", "monetary", "aov")
 
 
@@ -163,14 +163,14 @@ def distinctive_terms(segment_texts: list[list[str]], blocked: set[str], top: in
 
 
 def _words_and_phrases(text: str) -> list[str]:
-    """Words and two-word phrases of adjacent words, English stop words left out (a phrase never jumps
-    over a removed word, so "family dinners" can appear but not "cooking family")."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    """Words and two-word phrases of adjacent words, stop words of the languages present left out (a phrase
+    never jumps over a removed word, so "family dinners" can appear but not "cooking family")."""
+    from tools.segments.stopwords import stop_words_for_document
 
+    stop = stop_words_for_document(text)
     words = WORD.findall(text.lower())
-    kept = [w for w in words if w not in ENGLISH_STOP_WORDS]
-    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
-             if a not in ENGLISH_STOP_WORDS and b not in ENGLISH_STOP_WORDS]
+    kept = [w for w in words if w not in stop]
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in stop and b not in stop]
     return kept + pairs
 
 
@@ -212,7 +212,8 @@ def _best_phrases(vocabulary: np.ndarray, scores: np.ndarray) -> dict[int, int]:
 
 def representative_texts(texts: list[str], authors: list[str], vectors: np.ndarray, centroid: np.ndarray,
                          pii: PiiDirectory, count: int = QUOTES) -> list[str]:
-    """The ``count`` texts closest to the centroid, personal data removed, instruction-like texts skipped."""
+    """The ``count`` texts closest to the centroid, personal data removed; texts that read as instructions or
+    hold links or markup are never picked (:func:`tools.privacy.untrusted.is_quotable`)."""
     if not texts:
         return []
     lengths = np.array([len(t) for t in texts])
@@ -221,7 +222,7 @@ def representative_texts(texts: list[str], authors: list[str], vectors: np.ndarr
     closeness = vectors[candidates] @ centroid[: vectors.shape[1]]
     quotes: list[str] = []
     for index in candidates[np.argsort(-closeness, kind="stable")]:
-        if INSTRUCTION_LIKE.search(texts[index]):
+        if not untrusted.is_quotable(texts[index]):
             continue
         quote = pii.redact(texts[index], authors[index])
         if quote not in quotes:

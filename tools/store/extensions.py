@@ -53,7 +53,9 @@ def _extension_path(name: str) -> str:
 
 def _under_real_name(shipped: Path, name: str, version: str) -> Path:
     """``shipped`` reachable as ``<cache>/duckdb-<version>/<name>.duckdb_extension`` (a link, else a copy)."""
-    for base in (_user_cache(), Path(tempfile.gettempdir()) / f"segment-agent-{os.getuid()}"):
+    # The user cache first; a full or read-only home falls back to the temp folder, then to memory (/dev/shm).
+    for base in (_user_cache(), Path(tempfile.gettempdir()) / f"segment-agent-{os.getuid()}",
+                 Path("/dev/shm") / f"segment-agent-{os.getuid()}"):
         target = base / f"duckdb-{version}" / f"{name}.duckdb_extension"
         if target.is_file() and target.stat().st_size == shipped.stat().st_size:
             return target
@@ -70,7 +72,8 @@ def _under_real_name(shipped: Path, name: str, version: str) -> Path:
         except OSError:
             continue
     raise UserError(f"Cannot prepare the DuckDB {name} extension: no writable cache folder (tried "
-                    f"{_user_cache()} and the temp folder); set XDG_CACHE_HOME to a writable folder.")
+                    f"{_user_cache()}, the temp folder and /dev/shm: full or read-only); set XDG_CACHE_HOME to a "
+                    "writable folder.")
 
 
 def _user_cache() -> Path:

@@ -63,6 +63,19 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                WHERE a.run_id = (SELECT max(run_id) FROM segment_runs)""",
         ],
     ),
+    (
+        "0005_brief_snapshots",
+        [
+            # One row per brief written (brief name + date is the key: a re-run replaces its own rows) ...
+            """CREATE TABLE brief_runs (
+                brief VARCHAR, brief_date DATE, period_start DATE, period_end DATE, created_at TIMESTAMP,
+                customers INTEGER, segment_run_id INTEGER, summary VARCHAR)""",
+            # ... and each customer's stage, tier and segment as that brief saw them: what the next one diffs.
+            """CREATE TABLE brief_snapshots (
+                brief VARCHAR, brief_date DATE, customer_id VARCHAR, lifecycle VARCHAR, value_tier VARCHAR,
+                segment_id INTEGER, monetary DOUBLE)""",
+        ],
+    ),
 ]
 
 WORKSPACE_FORMAT = len(MIGRATIONS)

@@ -29,18 +29,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from tools.errors import UserError
+from tools.store import interrupts
+from tools.store.catalog_copy import copy_catalog, remove_copy
 from tools.store.extensions import load_store_extensions
+from tools.store.faults import as_resource_error, commit_failure, disk_cause, resource_error, unreadable_catalog
+from tools.store.files import check_is_sqlite, create_catalog, data_files, remove_new_files
 from tools.store.legacy import LEGACY_FILENAME, migrate_round_one
 from tools.store.migrations import MIGRATIONS, WORKSPACE_FORMAT
+from tools.store.writer_lock import HOLDER_FILENAME, LOCK_FILENAME, WriterLock
 
 if TYPE_CHECKING:
     import duckdb
 
 CATALOG_FILENAME = "catalog.sqlite"
 DATA_DIRNAME = "data"
-LOCK_FILENAME = "writer.lock"
-HOLDER_FILENAME = "writer.json"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # DuckDB would otherwise fetch extensions from the internet to read, say, an unexpected file format.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -82,9 +84,12 @@ class Store:
         self._may_create = create
         self._con: duckdb.DuckDBPyConnection | None = None
         self._transaction: Literal["read", "write"] | None = None
-        self._lock_depth = 0
-        self._lock: object | None = None
+        self._writer_lock = WriterLock(root, self.settings.writer_wait_seconds, self.notice, self.command)
         self.lake = f"lake_{next(_lake_numbers)}"  # this store's name for its catalog on the shared database
+        self.commits = 0  # data commits made through this store (migrations not counted)
+        self.read_only_cause: str | None = None  # set when the disk cannot be written: reads use a copy
+        self._committed = False  # the current write's COMMIT went through
+        self._catalog_copy: Path | None = None
 
     # -- opening -----------------------------------------------------------------------------------------
 
@@ -113,11 +118,14 @@ class Store:
         has_legacy = (self.root / LEGACY_FILENAME).is_file()
         if not has_legacy and not self._may_create:
             raise _no_workspace(self.root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._make_root()
         with self.exclusive():  # a second process opening now waits, then finds the finished catalog
             if self.catalog_path.is_file():
                 return self._attach_and_migrate()
-            _create_catalog(self.catalog_path)
+            try:
+                create_catalog(self.catalog_path)
+            except (OSError, sqlite3.Error) as exc:
+                raise (as_resource_error(exc, self.root, "create") or exc) from exc
             try:
                 con = self._attach_and_migrate()
                 if has_legacy:
@@ -135,17 +143,43 @@ class Store:
     def _attach(self) -> duckdb.DuckDBPyConnection:
         import duckdb
 
-        _check_is_sqlite(self.catalog_path)
+        try:
+            check_is_sqlite(self.catalog_path)
+        except OSError as exc:
+            raise as_resource_error(exc, self.root, "read") or unreadable_catalog(self.catalog_path, str(exc)) from exc
         con = _database().cursor()
         try:
-            # The data always lives in <workspace>/data: a copied or moved workspace keeps working.
-            con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(self.catalog_path)}' AS {self.lake} "
-                        f"(DATA_PATH '{_quoted(self.data_path)}/', OVERRIDE_DATA_PATH true)")
-            con.execute(f"USE {self.lake}")
+            self._attach_catalog(con, self.catalog_path)
         except duckdb.Error as exc:
-            con.close()
-            raise _unreadable(self.catalog_path, str(exc)) from exc
+            cause = disk_cause(exc, self.root)
+            if cause is None:
+                con.close()
+                raise unreadable_catalog(self.catalog_path, str(exc)) from exc
+            # The disk is full or read-only: SQLite cannot open the WAL catalog in place, but the committed
+            # state is intact, so reads go on from a private copy and writes say why they cannot run.
+            self._catalog_copy = copy_catalog(self.catalog_path)
+            self.read_only_cause = cause
+            try:
+                self._attach_catalog(con, self._catalog_copy, read_only=True)
+            except duckdb.Error as copy_exc:
+                con.close()
+                raise resource_error(cause, self.root, "read") from copy_exc
         return con
+
+    def _attach_catalog(self, con: duckdb.DuckDBPyConnection, catalog: Path, read_only: bool = False) -> None:
+        # The data always lives in <workspace>/data: a copied or moved workspace keeps working.
+        options = ", READ_ONLY" if read_only else ""
+        con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(catalog)}' AS {self.lake} "
+                    f"(DATA_PATH '{_quoted(self.data_path)}/', OVERRIDE_DATA_PATH true{options})")
+        con.execute(f"USE {self.lake}")
+
+    def _make_root(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise as_resource_error(exc, self.root, "create") or UserError(
+                f"Cannot create the workspace folder {self.root} ({exc.strerror or exc}); pass --workspace with "
+                "a folder you can write to.") from exc
 
     def close(self) -> None:
         """Close the connection (rolling back an unfinished transaction) and detach the lake."""
@@ -156,6 +190,8 @@ class Store:
             self._con.close()
             self._con = None
             self._transaction = None
+        remove_copy(self._catalog_copy)
+        self._catalog_copy = None
 
     # -- transactions ------------------------------------------------------------------------------------
 
@@ -180,37 +216,76 @@ class Store:
 
         Writers queue on the workspace's lock; readers in other processes keep reading the last commit.
         Inside a read, the read's snapshot is given up, the write runs, and a fresh read continues after it.
+        No commit starts after a Ctrl-C (:mod:`tools.store.interrupts`), and a full disk, a file-size limit or
+        a read-only mount is reported as such (:mod:`tools.store.faults`), with nothing changed.
         """
+        with self._write(record=True) as con:
+            yield con
+
+    @contextmanager
+    def _write(self, record: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.connection()
         if self._transaction == "write":
             yield con
             return
+        if self.read_only_cause:
+            raise resource_error(self.read_only_cause, self.root)
         resume_read = self._transaction == "read"
         if resume_read:
             _end(con, "ROLLBACK")
         with self.exclusive():
-            con.execute("BEGIN TRANSACTION")
-            self._transaction = "write"
+            before = data_files(self.data_path)
+            self._committed = False
             try:
-                yield con
-            except BaseException:
-                self._transaction = None
-                _end(con, "ROLLBACK")
-                raise
-            else:
-                self._transaction = None
+                con.execute("BEGIN TRANSACTION")
+                self._transaction = "write"
                 try:
-                    con.execute("COMMIT")
+                    yield con
                 except BaseException as exc:
+                    self._transaction = None
                     _end(con, "ROLLBACK")
-                    raise _commit_failure(self.root, exc) from exc
+                    raise self._translated(exc) from exc
+                self._transaction = None
+                self._commit(con, record)
             finally:
                 self._transaction = None
+                if not self._committed:  # a failed write's half-written Parquet files must not fill the disk
+                    remove_new_files(self.data_path, before)
                 if resume_read:
                     con.execute("BEGIN TRANSACTION")
                     self._transaction = "read"
             if not resume_read:
                 self._expire_old_snapshots()
+
+    def _commit(self, con: duckdb.DuckDBPyConnection, record: bool) -> None:
+        """COMMIT, unless Ctrl-C was pressed (even one a library swallowed); a Ctrl-C during the commit waits
+        for it to finish, so a commit is never cut short and never starts after an interrupt."""
+        with interrupts.deferred():
+            try:
+                interrupts.check()
+                self._stamp(con)
+                con.execute("COMMIT")
+                self._committed = True
+            except BaseException as exc:
+                _end(con, "ROLLBACK")
+                raise commit_failure(self.root, exc) from exc
+            self.commits += record
+            if record:
+                interrupts.record_commit()
+
+    def _stamp(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Record who commits and when (the snapshot's commit message): `status` can show it, and the interrupt
+        harness (bench/interrupt_writers.py) checks that no commit started after a Ctrl-C."""
+        info = json.dumps({"pid": os.getpid(), "committing_at": datetime.now().timestamp()})
+        with contextlib.suppress(Exception):  # an audit note must never cost the write
+            con.execute(f"CALL ducklake_set_commit_message('{self.lake}', 'segment-agent', ?, extra_info => ?)",
+                        [self.command, info])
+
+    def _translated(self, exc: BaseException) -> BaseException:
+        """A disk problem inside a write as its one-sentence UserError; anything else unchanged."""
+        if isinstance(exc, UserError | KeyboardInterrupt) or not isinstance(exc, Exception):
+            return exc
+        return as_resource_error(exc, self.root) or exc
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -219,54 +294,12 @@ class Store:
         Long jobs (a segmentation that embeds for minutes and commits several times) hold it throughout, so
         two writers never interleave; readers are unaffected.
         """
-        from filelock import FileLock, Timeout
-
-        if self._lock_depth:
-            self._lock_depth += 1
-            try:
-                yield
-            finally:
-                self._lock_depth -= 1
-            return
-        if not self.exists() and not self._may_create:
-            raise _no_workspace(self.root)  # never leave a stray folder behind for a mistyped --workspace
-        self.root.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.root / LOCK_FILENAME), thread_local=False)
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            self.notice(f"Waiting for another segment-agent process to finish writing ({self._holder()}) …")
-            try:
-                lock.acquire(timeout=self.settings.writer_wait_seconds)
-            except Timeout:
-                raise UserError(
-                    f"The workspace {self.root} is still being written by another segment-agent process "
-                    f"({self._holder()}) after {self.settings.writer_wait_seconds:g} s; try again when it has "
-                    "finished, or raise writer_wait_seconds in [store] of segment-agent.toml.") from None
-        except OSError as exc:
-            raise UserError(f"Cannot lock the workspace {self.root} for writing ({exc.strerror or exc}); check "
-                            "that the folder is writable.") from exc
-        self._lock, self._lock_depth = lock, 1
-        self._record_holder()
-        try:
+        if not self._writer_lock._depth:
+            if not self.exists() and not self._may_create:
+                raise _no_workspace(self.root)  # never leave a stray folder behind for a mistyped --workspace
+            self._make_root()
+        with self._writer_lock.held():
             yield
-        finally:
-            self._lock_depth = 0
-            (self.root / HOLDER_FILENAME).unlink(missing_ok=True)
-            lock.release()
-            self._lock = None
-
-    def _record_holder(self) -> None:
-        holder = {"pid": os.getpid(), "command": self.command, "since": datetime.now().isoformat(timespec="seconds")}
-        with contextlib.suppress(OSError):  # only used to make a waiting writer's message friendlier
-            (self.root / HOLDER_FILENAME).write_text(json.dumps(holder), encoding="utf-8")
-
-    def _holder(self) -> str:
-        try:
-            holder = json.loads((self.root / HOLDER_FILENAME).read_text(encoding="utf-8"))
-            return f"pid {holder['pid']}: {holder['command']}, since {holder['since'][11:19]}"
-        except (OSError, ValueError, KeyError, TypeError):
-            return "another process"
 
     # -- schema and housekeeping -------------------------------------------------------------------------
 
@@ -276,7 +309,7 @@ class Store:
         _refuse_newer(applied, self.root)
         if len(applied) == len(MIGRATIONS):
             return
-        with self.writing() as con:
+        with self._write(record=False) as con:
             applied = _applied_migrations(con, self.lake)
             con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (seq INTEGER, name VARCHAR, "
                         "applied_at TIMESTAMP)")
@@ -354,18 +387,6 @@ def _database() -> duckdb.DuckDBPyConnection:
 _lake_numbers = itertools.count(1)
 
 
-def _create_catalog(path: Path) -> None:
-    """An empty SQLite catalog in WAL mode: readers then never wait on a writer's catalog commit."""
-    partial = path.with_name(path.name + ".part")
-    partial.unlink(missing_ok=True)
-    connection = sqlite3.connect(partial)
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-    finally:
-        connection.close()
-    partial.replace(path)
-
-
 def _end(con: duckdb.DuckDBPyConnection, statement: str) -> None:
     with contextlib.suppress(Exception):  # the transaction is already gone (e.g. the connection failed)
         con.execute(statement)
@@ -373,27 +394,6 @@ def _end(con: duckdb.DuckDBPyConnection, statement: str) -> None:
 
 def _quoted(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
-
-
-def _check_is_sqlite(path: Path) -> None:
-    """Refuse a catalog that is not a SQLite file before DuckDB tries to make sense of it."""
-    with path.open("rb") as handle:
-        head = handle.read(16)
-    if head != SQLITE_MAGIC:
-        raise _unreadable(path, "it is not a SQLite database file")
-
-
-def _unreadable(path: Path, message: str) -> UserError:
-    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
-    return UserError(f"{path} is not a readable segment-agent workspace catalog ({first[:200]}); restore the "
-                     "workspace from a backup, or move the workspace folder aside and run the ingest again.")
-
-
-def _commit_failure(root: Path, exc: BaseException) -> BaseException:
-    if isinstance(exc, KeyboardInterrupt):
-        return exc
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return UserError(f"Could not save to the workspace {root} ({first[:200]}); nothing was changed.")
 
 
 def _applied_migrations(con: duckdb.DuckDBPyConnection, lake: str) -> list[str]:
