@@ -46,7 +46,7 @@ def share_text(share: float | None) -> str:
 
 
 AUDIENCE_OPTIONS = {
-    "segment": "--segment", "category": "--category", "country": "--country",
+    "segment": "--segment", "category": "--category", "product": "--product", "country": "--country",
     "min_days_since_order": "--min-days-since-order", "max_days_since_order": "--max-days-since-order",
     "min_orders": "--min-orders", "max_orders": "--max-orders", "min_spend": "--min-spend",
     "max_spend": "--max-spend",

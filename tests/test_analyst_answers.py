@@ -245,3 +245,26 @@ def test_segments_by_name_and_unknown_names_on_a_real_run(segmented: Path) -> No
     numbered = _ask_with_encoder(segmented, "describe segment 0")
     ids = ", ".join(str(s["id"]) for s in overview)
     assert numbered["status"] == "refused" and "no segment 0" in numbered["answer"] and ids[0] in numbered["answer"]
+
+
+def test_customers_who_bought_a_product_are_exactly_its_buyers(sample_workspace: Path) -> None:
+    from shop_builders import query
+
+    product, buyers = query(sample_workspace, "SELECT product_name, count(DISTINCT customer_id) FROM orders "
+                                              "WHERE NOT is_return GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+    expected = {cid for (cid,) in query(sample_workspace, "SELECT DISTINCT customer_id FROM orders WHERE NOT "
+                                                          f"is_return AND product_name = '{product}'")}
+    listed = _json(sample_workspace, "customers", "--product", product.lower(), "--all")
+    assert {row[0] for row in listed["tables"][0]["rows"]} == expected and len(expected) == buyers
+    asked = _json(sample_workspace, "ask", f"who bought the {product}?")
+    assert asked["steps"][0]["tool"] == "find_customers" and asked["steps"][0]["args"]["product"] == product
+    assert {row[0] for row in asked["tables"][0]["rows"]} <= expected
+    assert asked["steps"][0]["data"]["total"] == len(expected)
+
+
+def test_a_misspelt_product_is_refused_with_the_closest_names(sample_workspace: Path) -> None:
+    from shop_builders import query
+
+    (product,) = query(sample_workspace, "SELECT min(product_name) FROM orders")[0]
+    result = _run(sample_workspace, "customers", "--product", product[:-1] + "zz")
+    assert result.exit_code == 1 and "Did you mean" in result.output and product in result.output

@@ -428,9 +428,26 @@ WITH_PRODUCTS = ShopVocabulary(countries=SAMPLE_LIKE.countries, categories=SAMPL
     ("what should I cross-sell to people who bought the Travel System Pram?", "Travel System Pram"),
     ("what should we recommend to buyers of the cast iron skillet", "Cast Iron Skillet 26cm"),
     ("what else would customers who purchased a travel system pram like?", "Travel System Pram"),
+    ("what do people who bought the Travel System Pram also buy?", "Travel System Pram"),
+    ("what goes with the travel system pram", "Travel System Pram"),
+    ("what pairs well with a cast iron skillet?", "Cast Iron Skillet 26cm"),
 ])
 def test_a_product_named_after_a_purchase_targets_its_buyers_not_a_look_alike_segment(question: str,
                                                                                        product: str) -> None:
     result = plan(question, WITH_PRODUCTS)
     assert [(c.tool, c.args.get("product"), c.args.get("segment")) for c in result.calls] == [
         ("recommend_products", product, None)]
+
+
+@pytest.mark.parametrize(("question", "tool", "audience"), [
+    ("who bought the dog lead?", "find_customers", {"product": "Dog Lead"}),
+    ("lapsing customers who bought the travel system pram", "find_customers",
+     {"product": "Travel System Pram", "lifecycle": ["lapsing"]}),
+    ("email people who bought the cast iron skillet", "draft_campaign", {"product": "Cast Iron Skillet 26cm"}),
+    ("export buyers of the dog lead", "export_audience", {"product": "Dog Lead"}),
+])
+def test_a_named_product_filters_the_audience_to_its_buyers(question: str, tool: str, audience: dict) -> None:
+    (call,) = plan(question, WITH_PRODUCTS).calls
+    given = call.args.get("audience", call.args)
+    assert call.tool == tool and "segment" not in call.args
+    assert {key: given.get(key) for key in audience} == audience

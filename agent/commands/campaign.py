@@ -23,6 +23,7 @@ Value = Annotated[list[str] | None, typer.Option("--value", "-v", show_default=F
                   help="Value tier: high, mid, low (repeatable or comma-separated).")]
 Country = Annotated[str | None, typer.Option("--country", help="Customer country, e.g. Germany.", show_default=False)]
 Category = Annotated[str | None, typer.Option("--category", help="Bought from this category.", show_default=False)]
+Product = Annotated[str | None, typer.Option("--product", "-p", help="Bought this product.", show_default=False)]
 MinDays = Annotated[int | None, typer.Option(min=0, help="Last order at least N days ago.", show_default=False)]
 MaxDays = Annotated[int | None, typer.Option(min=0, help="Last order at most N days ago.", show_default=False)]
 MinOrders = Annotated[int | None, typer.Option(min=0, help="At least N orders.", show_default=False)]
@@ -34,7 +35,7 @@ Force = Annotated[bool, typer.Option("--force", help="Overwrite the --out file i
 
 def campaign(
     ctx: typer.Context, segment: Segment = None, lifecycle: Lifecycle = None, value: Value = None,
-    country: Country = None, category: Category = None, min_days_since_order: MinDays = None,
+    country: Country = None, category: Category = None, product: Product = None, min_days_since_order: MinDays = None,
     max_days_since_order: MaxDays = None, min_orders: MinOrders = None, max_orders: MaxOrders = None,
     min_spend: MinSpend = None, max_spend: MaxSpend = None,
     channel: Annotated[Channel, typer.Option("--channel", "-c", help="Where it is sent.")] = Channel.EMAIL,
@@ -65,7 +66,7 @@ def campaign(
     if out_file is not None and out_file.exists() and not force:
         raise UserError(f"{out_file} already exists; pass --force to overwrite it, or choose another --out file.")
     audience = _audience(lifecycle, value, country, category, min_days_since_order, max_days_since_order,
-                         min_orders, max_orders, min_spend, max_spend)
+                         min_orders, max_orders, min_spend, max_spend, product)
     try:
         request = CampaignRequest(segment=segment, audience=audience, channel=channel, goal=goal, offer=offer,
                                   tone=tone, length=length, variants=variants)
@@ -103,7 +104,8 @@ def export(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="File to write, e.g. audience.csv (default: "
                                                   "the workspace's reports/ folder).", show_default=False)] = None,
     segment: Segment = None, lifecycle: Lifecycle = None, value: Value = None,
-    country: Country = None, category: Category = None, min_days_since_order: MinDays = None,
+    country: Country = None, category: Category = None, product: Product = None,
+    min_days_since_order: MinDays = None,
     max_days_since_order: MaxDays = None, min_orders: MinOrders = None, max_orders: MaxOrders = None,
     min_spend: MinSpend = None, max_spend: MaxSpend = None,
     output: Annotated[str, typer.Option("--format", "-f", help="csv or json (a .json --out file means json).")]
@@ -117,7 +119,7 @@ def export(
     if output not in ("csv", "json"):
         raise UserError(f"--format {output!r} is not valid: choose csv or json.")
     audience = _audience(lifecycle, value, country, category, min_days_since_order, max_days_since_order,
-                         min_orders, max_orders, min_spend, max_spend)
+                         min_orders, max_orders, min_spend, max_spend, product)
     destination = Destination(out_file, force) if out_file is not None else None
     present(ctx, "export_audience", {"segment": segment, "audience": audience, "format": output}, as_json=as_json,
             destination=destination)
@@ -125,7 +127,8 @@ def export(
 
 def _audience(lifecycle: list[str] | None, value: list[str] | None, country: str | None, category: str | None,
               min_days: int | None, max_days: int | None, min_orders: int | None, max_orders: int | None,
-              min_spend: float | None, max_spend: float | None) -> AudienceFilter | None:
+              min_spend: float | None, max_spend: float | None, product: str | None = None
+              ) -> AudienceFilter | None:
     """Audience filters from the options, or None when none was given (a --segment alone then decides)."""
     from pydantic import ValidationError
 
@@ -134,7 +137,8 @@ def _audience(lifecycle: list[str] | None, value: list[str] | None, country: str
 
     values = {"lifecycle": split_values(lifecycle), "value_tier": split_values(value), "country": country,
               "category": category, "min_days_since_order": min_days, "max_days_since_order": max_days,
-              "min_orders": min_orders, "max_orders": max_orders, "min_spend": min_spend, "max_spend": max_spend}
+              "min_orders": min_orders, "max_orders": max_orders, "min_spend": min_spend, "max_spend": max_spend,
+              "product": product}
     given = {key: item for key, item in values.items() if item not in (None, [])}
     if not given:
         return None

@@ -46,6 +46,8 @@ def customers(
     value: Annotated[list[str] | None, typer.Option("--value", "-v", help=VALUE_HELP)] = None,
     segment: Annotated[str | None, typer.Option("--segment", "-s", help="Segment id or slug.")] = None,
     category: Annotated[str | None, typer.Option("--category", help="Bought from this category.")] = None,
+    product: Annotated[str | None, typer.Option("--product", "-p", help="Bought this product, e.g. "
+                                                "\"Travel System Pram\".")] = None,
     country: Annotated[str | None, typer.Option("--country", help="Customer country, e.g. Germany.")] = None,
     min_days_since_order: Annotated[int | None, typer.Option(min=0, help="Last order at least N days ago.")] = None,
     max_days_since_order: Annotated[int | None, typer.Option(min=0, help="Last order at most N days ago.")] = None,
@@ -67,7 +69,7 @@ def customers(
     from tools.errors import UserError
 
     values = {"lifecycle": split_values(lifecycle), "value_tier": split_values(value), "segment": segment,
-              "category": category, "country": country, "min_days_since_order": min_days_since_order,
+              "category": category, "product": product, "country": country, "min_days_since_order": min_days_since_order,
               "max_days_since_order": max_days_since_order, "min_orders": min_orders, "max_orders": max_orders,
               "min_spend": min_spend, "max_spend": max_spend, "sort_by": sort,
               "limit": 1_000_000 if show_all else limit}

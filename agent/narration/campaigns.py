@@ -26,7 +26,7 @@ def drafts(result: CampaignResult) -> str:
 @describes(Recommendations)
 def recommendations(result: Recommendations) -> str:
     top = ", ".join(f"{md(r.name)} ({r.lift:.1f}×)" for r in result.products[:5]) or "no product with enough support"
-    text = f"For **{result.audience}** ({result.customers:,} customers), they buy more than others: {top}."
+    text = f"**{result.audience[:1].upper()}{result.audience[1:]}** ({result.customers:,}) buy more than others: {top}."
     if result.categories:
         text += " Categories they over-index on: " + ", ".join(f"{md(r.name)} ({r.lift:.1f}×)"
                                                                for r in result.categories[:3]) + "."

@@ -46,9 +46,9 @@ def plan(question: str, vocabulary: ShopVocabulary, context: Context | None = No
     if row:
         return row
     segments: list[Any] = mentioned_segments(text, slots, vocabulary)
+    if slots.product and not re.search(r"\bsegment", text):
+        segments = []  # "buyers of the pram" are the product's buyers, not a segment whose words look like it
     intent = detect_intent(text, slots, segments)
-    if slots.product and intent == "recommend_products" and not re.search(r"\bsegment", text):
-        segments = []  # "what to cross-sell to buyers of the pram": the product's buyers, not a segment like it
     is_follow_up = refers_back(text, slots, intent, segments, context)
     if is_follow_up:
         intent = follow_up_intent(text, slots, intent, segments, context)
@@ -181,11 +181,12 @@ def _plan_for(intent: str, slots: Slots, audience: dict[str, Any], segments: lis
     if intent in simple:
         return _single(intent, simple[intent]())
     target: dict[str, Any] = {"segment": segment} if segment is not None else {}
+    if intent == "recommend_products":  # a named product is the tool's own argument: cross-sell to its buyers
+        product = audience.pop("product", None)
+        target.update({"audience": audience} if audience else {})
+        return _single(intent, {**target, **({"product": product} if product else {}), "limit": slots.limit or 5})
     if audience:
         target["audience"] = audience
-    if intent == "recommend_products":
-        product = {"product": slots.product} if slots.product else {}
-        return _single(intent, {**target, **product, "limit": slots.limit or 5})
     if intent == "export_audience":
         return _single(intent, {**target, "format": "json" if slots.file_format == "json" else "csv"})
     return _draft(target, slots, audience, segment, context)

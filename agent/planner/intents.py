@@ -39,7 +39,8 @@ RECOMMEND = r"\b(recommend\w*|suggest\w* (products|items|something|what)|promote
             r"what (should|can|could|do|would) (we|i) (sell|offer|show|push|promote|cross-sell|upsell|recommend)|" \
             r"what (should|would|might|will) [\w\s]{1,30} (buy|like|want)|" \
             r"what to (push|promote|sell|offer|cross-sell|upsell|show)|cross-sell (items|products)|bought together|" \
-            r"next best product|what else (would|could|might)|go (well )?together|pairs? well|complements?)\b"
+            r"next best product|what else (would|could|might|do|does|did)|go (well )?together|goes (well )?with|" \
+            r"pairs? well|complements?|also (buy|buys|bought|purchase|purchased|order|ordered|get|like|want))\b"
 COMPARE = r"\b(compare|comparison|compared|vs\.?|versus|difference|differences|differ|different from|against|" \
           r"contrast|stack up|than|better|worse|bigger|smaller)\b"
 RESEGMENT = r"\b((re-?run|redo|refresh|recompute|rebuild|update|run|build|recalculate|regenerate|retrain|redo)\s+" \

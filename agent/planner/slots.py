@@ -21,8 +21,8 @@ from agent.planner.periods import KpiPeriod, kpi_period
 from agent.planner.text import contains_phrase, stem
 from agent.planner.vocabulary import ShopVocabulary
 
-AUDIENCE_SLOTS = ("lifecycle", "value_tier", "country", "category", "min_days_since_order", "max_days_since_order",
-                  "min_orders", "max_orders", "min_spend", "max_spend")
+AUDIENCE_SLOTS = ("lifecycle", "value_tier", "country", "category", "product", "min_days_since_order",
+                  "max_days_since_order", "min_orders", "max_orders", "min_spend", "max_spend")
 PURCHASE_VERB = r"\b(bought|buy|buys|buying|purchased|purchase|purchases|ordered|orders?|buyers of|shopp?ed for|" \
                 r"shopping for|customers of|spent on|spend on|got)\b"
 # "new" describes customers, not the things in "what's new", "new segments" or "new arrivals".
@@ -199,7 +199,7 @@ def _category(text: str, vocabulary: ShopVocabulary) -> str | None:
 def _product(text: str, vocabulary: ShopVocabulary) -> str | None:
     """A catalogue product the question names after a purchase ('people who bought the Travel System Pram',
     'buyers of the cast iron skillet'): the longest product name found whole in what follows."""
-    verb = re.search(PURCHASE_VERB + r"|\bbuyers of\b|\bowners of\b", text)
+    verb = re.search(PURCHASE_VERB + r"|\bbuyers of\b|\bowners of\b|\b(goes|go|pairs?) (well )?with\b", text)
     if verb is None or not vocabulary.products:
         return None
     rest = f" {' '.join(re.findall(r'[a-z0-9]+', text[verb.end():]))} "

@@ -66,6 +66,8 @@ class AudienceFilter(BaseModel):
         default_factory=list, description="Value tiers to include: high (top 20% by revenue), mid, low.")
     segment: str | None = Field(None, description="Segment id or slug from segment_overview.")
     category: str | None = Field(None, description="Only customers who bought from this product category.")
+    product: str | None = Field(None, description="Only customers who bought this product (its name as in the "
+                                                  "orders).")
     country: str | None = Field(None, description="Only customers from this country (as in the data).")
     min_days_since_order: int | None = Field(None, ge=0, description="Last order at least this many days ago.")
     max_days_since_order: int | None = Field(None, ge=0, description="Last order at most this many days ago.")
@@ -100,6 +102,8 @@ class AudienceFilter(BaseModel):
             extras.append(f"in segment {self.segment}")
         if self.category:
             extras.append(f"who bought {self.category}")
+        if self.product:
+            extras.append(f"who bought {self.product}")
         if self.country:
             extras.append(f"in {self.country}")
         extras += [part for part in (_range_words(self.min_orders, self.max_orders, "with {} orders"),
@@ -269,6 +273,10 @@ def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter) -> tuple[str
         clauses.append("f.customer_id IN (SELECT customer_id FROM orders WHERE lower(category) = lower(?) "
                        "AND NOT is_return)")
         params.append(_known_value(con, "category", filters.category))
+    if filters.product:
+        clauses.append("f.customer_id IN (SELECT customer_id FROM orders WHERE lower(product_name) = lower(?) "
+                       "AND NOT is_return)")
+        params.append(_known_value(con, "product_name", filters.product, label="product"))
     if filters.segment is not None:
         if not segments_exist(con):
             raise UserError("No segments yet: run  segment-agent segment  first, then filter by --segment.")
@@ -285,8 +293,9 @@ def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter) -> tuple[str
     return " AND ".join(clauses), params
 
 
-def _known_value(con: duckdb.DuckDBPyConnection, column: str, value: str) -> str:
-    """Check a country/category exists in the data; suggest the closest one otherwise."""
+def _known_value(con: duckdb.DuckDBPyConnection, column: str, value: str, label: str | None = None) -> str:
+    """Check a country/category/product exists in the data; suggest the closest one otherwise (``label`` names
+    the column in the message)."""
     import difflib
 
     known = [row[0] for row in con.execute(
@@ -298,11 +307,12 @@ def _known_value(con: duckdb.DuckDBPyConnection, column: str, value: str) -> str
     if value.lower() in by_lower:
         return by_lower[value.lower()]
     if not known:
-        raise UserError(f"The orders have no {column} column, so customers cannot be filtered by {column}.")
+        raise UserError(f"The orders have no {label or column} column, so customers cannot be filtered by "
+                        f"{label or column}.")
     close = difflib.get_close_matches(value.lower(), list(by_lower), n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(repr(by_lower[c]) for c in close)}?" if close else (
         f" Known values: {', '.join(sorted(set(known))[:12])}.")
-    raise UserError(f"No {column} '{value}' in the data.{hint}")
+    raise UserError(f"No {label or column} '{value}' in the data.{hint}")
 
 
 def _segment_id(con: duckdb.DuckDBPyConnection, reference: str) -> int:
