@@ -82,7 +82,8 @@ def main() -> None:
           f"{adjusted_rand_score(truth, s_labels):.4f}, product {adjusted_rand_score(truth, p_labels):.4f}; "
           f"ARI between them {adjusted_rand_score(s_labels, p_labels):.4f}\n")
     fixed = alternate({
-        "sklearn KMeans(K) defaults (baseline)": lambda: KMeans(args.true_k, random_state=args.seed).fit_predict(points),
+        "sklearn KMeans(K) defaults (baseline)":
+            lambda: KMeans(args.true_k, random_state=args.seed).fit_predict(points),
         "product fit_kmeans(K)": lambda: fit_kmeans(points, args.true_k, args.seed)[1],
     }, args.repeat)
     print(f"K fixed at {args.true_k}\n" + table(fixed, "sklearn KMeans(K) defaults (baseline)"))

@@ -267,3 +267,14 @@ def _found(token: str, values: list[float], texts: list[str]) -> bool:
         candidates.append(value / 100)  # a share shown as a percentage
     return any(abs(abs(candidate) - abs(known)) <= tolerance * (0.01 if candidate != value else 1)
                for candidate in candidates for known in values)
+
+
+def test_rising_themes_read_only_the_briefs_week_against_the_texts_before(briefed: Path) -> None:
+    document = _document(briefed, SECOND)
+    themes = _section(document, "themes")
+    start, end = document["period"]["start"], document["period"]["end"]
+    assert themes["args"]["versus"] == "earlier" and themes["args"]["end"] == end
+    (in_week,) = query(briefed, "SELECT count(*) FROM texts WHERE trim(text) <> '' AND CAST(date AS DATE) "
+                                f"BETWEEN DATE '{start}' AND DATE '{end}'")[0]
+    assert themes["data"]["texts"] == in_week > 0
+    assert themes["data"]["terms"] and all(t["texts"] >= 2 for t in themes["data"]["terms"])

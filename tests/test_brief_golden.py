@@ -62,10 +62,11 @@ def test_the_brief_matches_its_golden_file(tiny_briefs: Path, suffix: str) -> No
 def test_the_golden_brief_covers_every_part_of_the_default_script(tiny_briefs: Path) -> None:
     document = json.loads((GOLDEN / f"brief-{DATES[1]}.json").read_text(encoding="utf-8"))
     tools = [s["answer"]["steps"][0]["tool"] for s in document["sections"]]
-    assert tools == ["kpi_summary", "kpi_summary", "kpi_trend", "lifecycle_movers", "segment_drift",
+    assert tools == ["kpi_summary", "kpi_summary", "kpi_trend", "lifecycle_movers", "segment_drift", "themes",
                      "recommend_actions", "find_customers", "data_coverage"]
     skipped = [s["title"] for s in document["sections"] if s["skipped"]]
-    assert skipped == ["Lapsing VIPs to call"]  # skip_if_empty: the tiny shop has no lapsing VIPs
+    # skip_if_empty: the tiny shop has no texts in the week and no lapsing VIPs
+    assert skipped == ["New and rising themes in what customers write", "Lapsing VIPs to call"]
     assert "Lapsing VIPs to call" not in (GOLDEN / f"brief-{DATES[1]}.md").read_text(encoding="utf-8")
     movers = next(s for s in document["sections"] if s["title"] == "Who moved between lifecycle stages")
     assert movers["answer"]["steps"][0]["data"]["baseline_date"] == DATES[0]

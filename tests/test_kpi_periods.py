@@ -100,3 +100,14 @@ def test_period_dates(period: Period | int, window: KpiWindow, comparison: Compa
     before = compared_range(now, period, window, comparison)
     assert (now.start.isoformat(), now.end.isoformat()) == current
     assert (before.start.isoformat(), before.end.isoformat()) == previous
+
+
+def test_a_rate_changes_in_points_not_percent(shop: Path) -> None:  # noqa: F811
+    answer = json.loads(run_cli(shop, "kpis", "--days", "7", "--json").stdout)
+    data = answer["steps"][0]["data"]
+    now, before = data["current"]["repeat_rate"], data["previous"]["repeat_rate"]
+    assert now is not None and before is not None and now != before
+    assert data["change_pct"]["repeat_rate"] is None
+    assert data["change_points"]["repeat_rate"] == round((now - before) * 100, 1)
+    table = run_cli(shop, "kpis", "--days", "7").stdout
+    assert f"{data['change_points']['repeat_rate']:+.1f} pts" in table

@@ -98,3 +98,46 @@ def test_ask_and_the_command_carry_the_same_data(shop: Path) -> None:
     assert asked["reproduce"] == ["segment-agent themes --country 'United Kingdom' --focus complaints"]
     direct = _themes(shop, "--country", "United Kingdom", "--focus", "complaints")
     assert asked["steps"][0]["data"] == direct["steps"][0]["data"]
+
+
+RISING_TEXTS = [  # the kettle is talked about throughout; the parcel locker only in the last week to 06-07
+    *[(c, "The kettle is lovely and boils fast", f"2024-05-0{d}", "review") for c, d in zip("ABCD", "1234",
+                                                                                              strict=True)],
+    ("A", "The parcel locker code never arrived, kettle stuck inside", "2024-06-03", "ticket"),
+    ("B", "Could not open the parcel locker for my kettle order", "2024-06-05", "ticket"),
+    ("C", "Parcel locker was full so the kettle went back", "2024-06-06", "ticket"),
+    ("D", "The kettle is lovely, boils fast", "2024-06-04", "review"),
+    ("E", "Wrapping paper came torn and the wrapping paper was creased", "2024-06-20", "review"),
+    ("F", "Wrapping paper came torn, wrapping paper looked creased", "2024-06-21", "review"),
+]
+
+
+@pytest.fixture(scope="module")
+def rising(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rising")
+    workspace = root / "ws"
+    orders = write_rows(root, "orders.csv", ORDERS, ("order_id", "customer_id", "order_date", "amount", "country"))
+    texts = root / "texts.csv"
+    with texts.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("customer_id", "text", "date", "source"), *RISING_TEXTS])
+    for table, path in (("orders", orders), ("texts", texts)):
+        assert run_cli(workspace, "ingest", table, str(path)).exit_code == 0
+    return workspace
+
+
+def test_versus_earlier_finds_what_is_new_in_the_window_and_ignores_later_texts(rising: Path) -> None:
+    answer = _themes(rising, "--days", "7", "--end", "2024-06-07", "--versus", "earlier")
+    data = answer["steps"][0]["data"]
+    terms = {term["term"]: term for term in data["terms"]}
+    assert data["texts"] == 4 and data["versus"] == "earlier"  # 06-01..06-07 only: not the wrapping-paper texts
+    assert "parcel locker" in terms and terms["parcel locker"]["lift"] is None  # never written before: new
+    assert not any("wrapping" in term for term in terms)
+    assert "new: not in their earlier texts" in answer["answer"]
+    (command,) = answer["reproduce"]
+    again = _themes(rising, *command.split()[2:])
+    assert again["steps"][0]["data"]["terms"] == data["terms"]
+
+
+def test_versus_earlier_without_a_window_is_one_sentence(rising: Path) -> None:
+    result = run_cli(rising, "themes", "--versus", "earlier")
+    assert result.exit_code == 1 and "--days" in result.output and "Traceback" not in result.output

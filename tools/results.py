@@ -23,6 +23,7 @@ class Kind(StrEnum):
     MONEY = "money"
     SHARE = "share"  # 0–1, shown as a percentage
     CHANGE = "change"  # percent change, e.g. +12.5
+    POINTS = "points"  # a change of a share in percentage points, e.g. +5.2 (from 87.4% to 92.6%)
     LIFT = "lift"  # a ratio against a base, shown as 1.4×
     PROBABILITY = "probability"  # 0–1, shown with two decimals
     DAYS = "days"
@@ -57,6 +58,8 @@ class Table:
         kind = self.columns[column].kind
         if self.row_kinds is not None and kind in (Kind.NUMBER, Kind.TEXT) and column > 0:
             return self.row_kinds[row]
+        if self.row_kinds is not None and kind is Kind.CHANGE and self.row_kinds[row] is Kind.SHARE:
+            return Kind.POINTS  # a rate's change is told in points: 87.4% → 92.6% is +5.2 pts, not +6%
         return kind
 
     @property

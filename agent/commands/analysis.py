@@ -90,6 +90,12 @@ def themes(
                                               help="Terms to show (default 8).")] = None,
     quotes: Annotated[int | None, typer.Option("--quotes", min=0, max=10, show_default=False,
                                                help="Redacted quotes to show (default 3).")] = None,
+    versus: Annotated[str | None, typer.Option("--versus", show_default=False,
+                                               help="others (default): against other customers' texts; earlier: "
+                                                    "the last --days against the audience's texts before them "
+                                                    "(new and rising themes).")] = None,
+    end: Annotated[str | None, typer.Option("--end", show_default=False, metavar="YYYY-MM-DD",
+                                            help="Read texts up to this day (default: the newest text).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """What an audience writes about: distinctive terms of its reviews, tickets and chats, and redacted quotes.
@@ -102,5 +108,5 @@ def themes(
         lifecycle, value, segment=segment, country=country, category=category,
         min_days_since_order=min_days_since_order, max_days_since_order=max_days_since_order, min_orders=min_orders,
         max_orders=max_orders, min_spend=min_spend, max_spend=max_spend, focus=focus, days=days, terms=terms,
-        quotes=quotes))
+        quotes=quotes, versus=versus, end=end))
     present(ctx, "themes", args, as_json=as_json, max_rows=max(args.terms, args.quotes))

@@ -69,7 +69,8 @@ def customers(
     from tools.errors import UserError
 
     values = {"lifecycle": split_values(lifecycle), "value_tier": split_values(value), "segment": segment,
-              "category": category, "product": product, "country": country, "min_days_since_order": min_days_since_order,
+              "category": category, "product": product, "country": country,
+              "min_days_since_order": min_days_since_order,
               "max_days_since_order": max_days_since_order, "min_orders": min_orders, "max_orders": max_orders,
               "min_spend": min_spend, "max_spend": max_spend, "sort_by": sort,
               "limit": 1_000_000 if show_all else limit}

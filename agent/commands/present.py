@@ -93,5 +93,8 @@ def option_error(exc: Any, options: dict[str, str] | None = None) -> str:
     """A pydantic validation error as one sentence naming the CLI option."""
     first = exc.errors()[0]
     field = ".".join(str(part) for part in first["loc"] if not isinstance(part, int)).split(".")[-1]
+    if not field:  # a rule across several options (a model validator): its own words say which
+        message = first["msg"].removeprefix("Value error, ")
+        return message[:1].upper() + message[1:].rstrip(".") + "."
     option = (options or {}).get(field, f"--{field.replace('_', '-')}")
     return f"{option} {first.get('input')!r} is not valid: {first['msg'].lower()}."

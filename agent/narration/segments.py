@@ -59,9 +59,15 @@ def themes(t: Themes) -> str:
             f"customers{where}.")
     if not t.terms:
         return head + " No term comes up often enough to call a theme."
+    earlier = t.versus == "earlier"
     listed = []
     for term in t.terms[:6]:
-        lift = f", {term['lift']:.1f}× other customers" if term.get("lift") else \
-            (", only they mention it" if t.compared_with.startswith("other") else "")
+        if term.get("lift"):
+            lift = f", {term['lift']:.1f}× " + ("as often as before" if earlier else "other customers")
+        elif earlier:
+            lift = ", new: not in their earlier texts" if t.compared_with.startswith("their") else ""
+        else:
+            lift = ", only they mention it" if t.compared_with.startswith("other") else ""
         listed.append(f"“{term['term']}” ({pct(term['share'])} of their texts{lift})")
-    return head + " They mention " + "; ".join(listed) + ". The quotes below are theirs, redacted."
+    verb = "Rising or new against their texts before that: " if earlier else "They mention "
+    return head + " " + verb + "; ".join(listed) + ". The quotes below are theirs, redacted."

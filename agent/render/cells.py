@@ -30,6 +30,8 @@ def _number(value: float | int, kind: Kind) -> str:
         return text.replace(".0%", "%")
     if kind is Kind.CHANGE:
         return f"{value:+.1f}%"
+    if kind is Kind.POINTS:
+        return f"{value:+.1f} pts"
     if kind is Kind.LIFT:
         return f"{value:.1f}×"
     if kind is Kind.PROBABILITY:
@@ -43,5 +45,5 @@ def _number(value: float | int, kind: Kind) -> str:
 
 def is_numeric(kind: Kind) -> bool:
     """Whether a column of this kind right-aligns (and must never be cut)."""
-    return kind in (Kind.COUNT, Kind.NUMBER, Kind.MONEY, Kind.SHARE, Kind.CHANGE, Kind.LIFT, Kind.PROBABILITY,
-                    Kind.DAYS)
+    return kind in (Kind.COUNT, Kind.NUMBER, Kind.MONEY, Kind.SHARE, Kind.CHANGE, Kind.POINTS, Kind.LIFT,
+                    Kind.PROBABILITY, Kind.DAYS)

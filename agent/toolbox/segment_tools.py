@@ -12,7 +12,7 @@ from agent.wording import audience_options
 from tools.segments.reading import compare_segments, profile_segment, segment_overview
 from tools.segments.segmentation import run_segmentation
 from tools.segments.settings import CompareArgs, SegmentArgs, SegmentationArgs
-from tools.segments.themes import QUOTES, TOP_TERMS, ThemeFocus, ThemesArgs, themes
+from tools.segments.themes import QUOTES, TOP_TERMS, ThemeContrast, ThemeFocus, ThemesArgs, themes
 
 
 class NoArgs(BaseModel):
@@ -32,6 +32,8 @@ def _themes_command(args: ThemesArgs, _result: object) -> list[str]:
     options = audience_options(args)
     options += [] if args.focus is ThemeFocus.ALL else ["--focus", args.focus.value]
     options += ["--days", str(args.days)] if args.days else []
+    options += ["--end", args.end.isoformat()] if args.end else []
+    options += [] if args.versus is ThemeContrast.OTHERS else ["--versus", args.versus.value]
     options += [] if args.terms == TOP_TERMS else ["--terms", str(args.terms)]
     options += [] if args.quotes == QUOTES else ["--quotes", str(args.quotes)]
     return [shlex.join(["segment-agent", "themes", *options])]

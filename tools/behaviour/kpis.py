@@ -95,7 +95,8 @@ class KpiArgs(BaseModel):
 @dataclass
 class KpiSummary(ToolResult):
     """This period vs the one it is compared with, the customer base up to the period end, and the current
-    lifecycle counts. ``change_pct`` is the relative change in percent (None when the earlier value is 0)."""
+    lifecycle counts. ``change_pct`` is the relative change in percent of counts and money (None when the
+    earlier value is 0); rates (the repeat purchase rate) change in percentage points, in ``change_points``."""
 
     period_days: int
     period_start: str
@@ -113,14 +114,17 @@ class KpiSummary(ToolResult):
     lifecycle_counts: dict[str, int] = field(default_factory=dict)
     lifecycle_as_of: str = ""
     warnings: list[str] = field(default_factory=list)
+    change_points: dict[str, float | None] = field(default_factory=dict)
 
     def facts(self) -> dict[str, Any]:
         return {"period": self.period_label, "period_start": self.period_start, "period_end": self.period_end,
                 "compared_with": self.previous_label, "current": self.current, "previous": self.previous,
-                "change_pct": self.change_pct, "base": self.base, "lifecycle_counts": self.lifecycle_counts}
+                "change_pct": self.change_pct, "change_points": self.change_points, "base": self.base,
+                "lifecycle_counts": self.lifecycle_counts}
 
     def tables(self) -> list[Table]:
-        rows = [[KPIS[key][1], self.current[key], self.previous[key], self.change_pct[key]] for key in KPIS]
+        rows = [[KPIS[key][1], self.current[key], self.previous[key],
+                 self.change_points.get(key) if KPIS[key][0] is Kind.SHARE else self.change_pct[key]] for key in KPIS]
         return [Table(f"KPIs, {self.period_label} vs {self.previous_label}",
                       [Column("kpi"), Column("current", Kind.NUMBER), Column("previous", Kind.NUMBER),
                        Column("change_pct", Kind.CHANGE, "change")], rows,
@@ -151,12 +155,16 @@ def kpi_summary(shop: Shop, args: KpiArgs) -> KpiSummary:
         features_as_of = con.execute("SELECT CAST(max(as_of) AS DATE) FROM customer_features").fetchone()[0]
     warnings += _coverage_warnings(current, previous, first, last)
     change = {key: (round((now[key] - before[key]) / before[key] * 100, 1)
-                    if before.get(key) and now.get(key) is not None else None) for key in KPIS}
+                    if before.get(key) and now.get(key) is not None and kind is not Kind.SHARE else None)
+              for key, (kind, _) in KPIS.items()}
+    points = {key: (round((now[key] - before[key]) * 100, 1)
+                    if now.get(key) is not None and before.get(key) is not None else None)
+              for key, (kind, _) in KPIS.items() if kind is Kind.SHARE}
     return KpiSummary(
         current.days, current.start.isoformat(), current.end.isoformat(), current.label, previous.start.isoformat(),
         previous.end.isoformat(), previous.label, args.window.value, args.comparison.value, now, before, change,
         {"customers": int(customers or 0), "repeat_rate": to_plain(repeat, 4)},
-        {k: int(v) for k, v in stages.items()}, str(features_as_of or ""), warnings)
+        {k: int(v) for k, v in stages.items()}, str(features_as_of or ""), warnings, points)
 
 
 def _period(con: Any, period: DateRange) -> dict[str, Any]:

@@ -312,7 +312,8 @@ def score_k_range(points: np.ndarray, k_range: tuple[int, int], seed: int, resta
         labels = {k: assign(sample, centroids)[0] for k, centroids in fitted.items()}
         usable = [k for k in ks if len(np.unique(labels[k][scored])) >= 2]
         silhouette = dict(zip(usable, silhouettes(sample[scored], [labels[k][scored] for k in usable]), strict=True))
-    scores = [KScore(k, round(silhouette[k], 4), round(float(davies_bouldin_score(sample[scored], labels[k][scored])), 4),
+    scores = [KScore(k, round(silhouette[k], 4),
+                     round(float(davies_bouldin_score(sample[scored], labels[k][scored])), 4),
                      round(float(np.bincount(labels[k], minlength=k).min() / len(sample)), 4)) for k in usable]
     return KSearch(scores, {k: fitted[k] for k in usable}, len(sample))
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tools.behaviour.customers import AudienceFilter, audience_table
 from tools.behaviour.feature_store import require_features
@@ -64,14 +65,32 @@ class ThemeFocus(StrEnum):
     PRAISE = "praise"
 
 
+class ThemeContrast(StrEnum):
+    """What the audience's texts are compared with to find what is distinctive."""
+
+    OTHERS = "others"  # other customers' texts: what this audience talks about more than everyone else
+    EARLIER = "earlier"  # the same audience's texts before the last ``days``: what is new or rising now
+
+
 class ThemesArgs(AudienceFilter):
     """Arguments of ``themes``: the audience (any find_customers filter; none = everyone) and which texts."""
 
     focus: ThemeFocus = Field(ThemeFocus.ALL, description="all texts, complaints (support tickets and texts with "
                               "complaint words) or praise.")
-    days: int | None = Field(None, ge=1, le=3660, description="Only texts from the last N days (to the newest text).")
+    days: int | None = Field(None, ge=1, le=3660, description="Only texts from the last N days (to `end`, or to the "
+                             "newest text).")
+    end: date | None = Field(None, description="Read texts up to this day (YYYY-MM-DD; default: the newest text).")
     terms: int = Field(TOP_TERMS, ge=1, le=25, description="How many terms to return.")
     quotes: int = Field(QUOTES, ge=0, le=10, description="How many redacted quotes to return.")
+    versus: ThemeContrast = Field(ThemeContrast.OTHERS, description="others: compared with other customers' "
+                                  "texts; earlier: the last `days` compared with the audience's texts before them "
+                                  "(new and rising themes; needs days).")
+
+    @model_validator(mode="after")
+    def _earlier_needs_a_window(self) -> ThemesArgs:
+        if self.versus is ThemeContrast.EARLIER and not self.days:
+            raise ValueError("versus earlier compares the last N days with the texts before them: give --days too")
+        return self
 
 
 @dataclass
@@ -93,11 +112,13 @@ class Themes(ToolResult):
     period: str | None = None
     filters: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    versus: str = ThemeContrast.OTHERS.value
 
     def facts(self) -> dict[str, Any]:
         return {"audience": self.description, "focus": self.focus, "customers": self.customers,
                 "writers": self.writers, "texts": self.texts, "compared_with": self.compared_with,
-                "terms": self.terms, "quotes_redacted": self.quotes, "sources": self.sources, "period": self.period}
+                "terms": self.terms, "quotes_redacted": self.quotes, "sources": self.sources, "period": self.period,
+                "versus": self.versus}
 
     def tables(self) -> list[Table]:
         tables = []
@@ -105,7 +126,8 @@ class Themes(ToolResult):
             tables.append(Table(f"What {self.description} write about" + _focus_words(self.focus),
                                 [Column("term"), Column("texts", Kind.COUNT, "texts mentioning"),
                                  Column("share", Kind.SHARE, "of their texts"),
-                                 Column("lift", Kind.LIFT, "vs other customers")],
+                                 Column("lift", Kind.LIFT, "vs before" if self.versus == ThemeContrast.EARLIER
+                                        else "vs other customers")],
                                 [[t["term"], t["texts"], t["share"], t["lift"]] for t in self.terms]))
         if self.quotes:
             tables.append(Table("In their own words (redacted)", [Column("quote")], [[q] for q in self.quotes]))
@@ -120,7 +142,7 @@ def themes(shop: Shop, args: ThemesArgs) -> Themes:
     warnings = require_features(shop)
     audience_filter = AudienceFilter(**{name: getattr(args, name) for name in AudienceFilter.model_fields})
     with shop.reading() as con, audience_table(shop, audience_filter) as audience:
-        texts, period = _texts(con, audience.name, args.days)
+        texts, period = _texts(con, audience.name, args.days, args.versus, args.end)
         pii = PiiDirectory.load(con) if texts else PiiDirectory()
     mine = [t for t in texts if t["mine"] and _in_focus(t, args.focus)]
     others = [t["text"] for t in texts if not t["mine"] and _in_focus(t, args.focus)]
@@ -133,30 +155,45 @@ def themes(shop: Shop, args: ThemesArgs) -> Themes:
     sources: dict[str, int] = {}
     for text in mine:
         sources[text["source"]] = sources.get(text["source"], 0) + 1
-    compared = "other customers' texts" if others else "nothing (everyone's texts are read)"
+    if args.versus is ThemeContrast.EARLIER:
+        compared = "their texts before that" if others else "nothing (they wrote nothing before)"
+    else:
+        compared = "other customers' texts" if others else "nothing (everyone's texts are read)"
     return Themes(description, args.focus.value, audience.size, len({t["customer_id"] for t in mine}), len(mine),
                   compared, terms, quotes, dict(sorted(sources.items(), key=lambda kv: -kv[1])), period,
-                  args.model_dump(mode="json", exclude_none=True), warnings)
+                  args.model_dump(mode="json", exclude_none=True), warnings, args.versus.value)
 
 
-def _texts(con: duckdb.DuckDBPyConnection, audience: str, days: int | None
-           ) -> tuple[list[dict[str, Any]], str | None]:
-    """Non-empty texts with author, source and whether the author is in the audience: the audience's newest
-    MAX_TEXTS and a deterministic sample of as many of everyone else's."""
-    since, params, period = "", [], None
-    if days:
-        newest = con.execute("SELECT CAST(max(date) AS DATE) FROM texts").fetchone()[0]
-        if newest is not None:
-            since, params = "AND t.date > CAST(? AS DATE) - to_days(?)", [newest, int(days)]
+def _texts(con: duckdb.DuckDBPyConnection, audience: str, days: int | None, versus: ThemeContrast,
+           end: date | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Non-empty texts with author, source and whether they are the ones read (``mine``): the audience's newest
+    MAX_TEXTS (in the last ``days``), and as many to compare with — a deterministic sample of everyone else's,
+    or (``versus`` earlier) the audience's own newest texts from before the window."""
+    newest = end or con.execute("SELECT CAST(max(date) AS DATE) FROM texts").fetchone()[0]
+    until, before, period = "true", "false", None  # no window: every text, undated ones included
+    if newest is not None and (days or end):
+        until = f"CAST(t.date AS DATE) <= DATE '{newest.isoformat()}'"
+        if days:
+            start = newest.toordinal() - int(days)
+            before = f"CAST(t.date AS DATE) <= DATE '{date.fromordinal(start).isoformat()}'"
             period = f"the {days} days to {newest.isoformat()}"
+        elif end:
+            period = f"texts to {newest.isoformat()}"
+    window = f"{until} AND NOT ({before})"
+    newest_first = "t.date DESC NULLS LAST, t.customer_id, t.text"
+    if versus is ThemeContrast.EARLIER:
+        picks = ((True, f"a.customer_id IS NOT NULL AND {window}", newest_first),
+                 (False, f"a.customer_id IS NOT NULL AND {before}", newest_first))
+    else:
+        picks = ((True, f"a.customer_id IS NOT NULL AND {window}", newest_first),
+                 (False, f"a.customer_id IS NULL AND {window}", "hash(t.text), t.customer_id"))
     found = []
-    orders = ((True, "t.date DESC NULLS LAST, t.customer_id, t.text"), (False, "hash(t.text), t.customer_id"))
-    for mine, order in orders:
+    for mine, where, order in picks:
         rows = con.execute(
             f"""SELECT t.customer_id, t.text, coalesce(t.source, 'text') FROM texts t
                 LEFT JOIN {audience} a USING (customer_id)
-                WHERE trim(t.text) <> '' AND (a.customer_id IS NOT NULL) = ? {since}
-                ORDER BY {order} LIMIT {MAX_TEXTS}""", [mine, *params]).fetchall()
+                WHERE trim(t.text) <> '' AND {where}
+                ORDER BY {order} LIMIT {MAX_TEXTS}""").fetchall()
         found += [{"customer_id": str(c), "text": str(x), "source": str(src), "mine": mine} for c, x, src in rows]
     return found, period
 
