@@ -3,7 +3,8 @@
 No API key is ever required: with nothing configured the embedded planner answers. The limits here bound
 what one answer may cost: ``deadline_s`` is the whole answer's time with the model (retries, tool calls
 and the copywriter included), ``timeout_seconds`` caps one request inside it, ``max_tokens`` caps every
-reply, ``max_tool_calls`` and ``max_model_calls`` cap one answer's steps.
+reply, ``max_tool_calls`` and ``max_model_calls`` cap one answer's steps, ``tools_offered`` caps how many tool
+schemas go with a question (0: all).
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ LLM_DEFAULTS: dict[str, object] = {
     "max_tool_calls": 6,
     "max_model_calls": 6,
     "breaker_reset_s": 60.0,
+    "tools_offered": 6,
 }
 MINIMUMS = {"deadline_s": 0.5, "timeout_seconds": 0.1, "max_retries": 0, "max_tokens": 16, "max_tool_calls": 1,
-            "max_model_calls": 1, "breaker_reset_s": 0}
+            "max_model_calls": 1, "breaker_reset_s": 0, "tools_offered": 0}
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 # File extensions, quantisation tags and chat/instruct suffixes are packaging, not the model's name.
 _PACKAGING = re.compile(
@@ -58,6 +60,7 @@ class LlmConfig:
     max_model_calls: int = 6
     breaker_reset_s: float = 60.0
     label_override: str = ""
+    tools_offered: int = 6
 
     @property
     def is_configured(self) -> bool:
@@ -106,4 +109,5 @@ def load_llm_config(settings: Settings) -> LlmConfig:
                      str(section["fallback_model"]) or None, int(section["max_tool_calls"]),
                      deadline_s=float(section["deadline_s"]), max_tokens=int(section["max_tokens"]),
                      max_model_calls=int(section["max_model_calls"]),
-                     breaker_reset_s=float(section["breaker_reset_s"]), label_override=str(section["label"]))
+                     breaker_reset_s=float(section["breaker_reset_s"]), label_override=str(section["label"]),
+                     tools_offered=int(section["tools_offered"]))

@@ -2,6 +2,8 @@
 
 Each class fixes one thing seen against a real llama.cpp server with a small model:
 
+- :class:`ToolOffer` — only the schemas of the question's likely tools are sent (all 18 overflow an 8k
+  context);
 - :class:`DeadlineMiddleware` — every model turn goes through :meth:`agent.runtime.LlmAccess.call`
   (the answer's deadline, retries for 429/5xx/timeouts only, the command's circuit breaker);
 - :class:`RedactionMiddleware` — what the model is sent loses customer PII (structure-aware: numbers,
@@ -31,6 +33,23 @@ if TYPE_CHECKING:
     from agent.toolbox import ToolSpec
 
 UNPARSED = "_unparsed_arguments"
+
+
+class ToolOffer(AgentMiddleware):
+    """Send only the schemas of the tools offered for this question (see :func:`agent.llm_agent.offered_tools`);
+    every tool stays runnable, so a call to another one is validated and run like any other."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
+        tools = [tool for tool in request.tools if _tool_name(tool) in self.names]
+        return handler(request.override(tools=tools or request.tools))
+
+
+def _tool_name(tool: Any) -> str:
+    return str(tool.get("name", "")) if isinstance(tool, dict) else str(getattr(tool, "name", ""))
 
 
 class DeadlineMiddleware(AgentMiddleware):

@@ -12,7 +12,7 @@ through the real CLI (in worker processes, each case under a 60 s alarm), and ju
 
 Counts per class are printed at the end; the exit status is 1 when anything failed.
 
-    python bench/fuzz_ingest.py [--per-class 24] [--store-per-class 12] [--workers 2] [--seed 13]
+    python bench/fuzz_ingest.py [--per-class 26] [--store-per-class 12] [--workers 2] [--seed 13]
 """
 
 from __future__ import annotations
@@ -238,13 +238,18 @@ def run(
         baseline = build_baseline(Path(temp))
         context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_init_worker, initargs=(str(baseline), temp)) as pool:
-            outcomes = pool.map(run_case, cases, chunksize=4)
+            outcomes = []
+            for outcome in pool.imap_unordered(run_case, cases, chunksize=4):
+                outcomes.append(outcome)
+                if len(outcomes) % 100 == 0 or len(outcomes) == len(cases):  # progress, on stderr
+                    print(f"{len(outcomes):,}/{len(cases):,} cases, {time.perf_counter() - started:.0f} s",
+                          file=sys.stderr, flush=True)
     return outcomes, time.perf_counter() - started
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-class", type=int, default=24, help="bad files per orders class (2/3 for the others)")
+    parser.add_argument("--per-class", type=int, default=26, help="bad files per orders class (2/3 for the others)")
     parser.add_argument("--store-per-class", type=int, default=12, help="valid-but-awkward files per class")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)

@@ -130,6 +130,13 @@ def test_a_call_repeated_in_a_later_turn_is_not_run_again(shop, monkeypatch) -> 
     assert "already made this exact call" in tool_replies[-1]
 
 
+def test_a_model_that_keeps_repeating_a_call_is_stopped_and_falls_back(shop, monkeypatch) -> None:
+    """SmolLM2-135M against llama.cpp asked for kpi_summary again and again until the recursion limit (65 s)."""
+    session = _fake_session(shop, monkeypatch, *[_calls(("kpi_summary", {}))] * 5, AIMessage(content="never"))
+    with pytest.raises(LlmFailure, match="kept repeating the same kpi_summary call"):
+        answer_with_llm(session, "how are we doing?")
+
+
 def test_invalid_arguments_go_back_to_the_model_once_and_a_fix_is_accepted(shop, monkeypatch) -> None:
     session = _fake_session(shop, monkeypatch, _calls(("find_customers", {"lifecycle": ["sleepy"]})),
                             _calls(("find_customers", LAPSING_VIPS)), AIMessage(content="Lapsing VIPs, listed."))
@@ -161,7 +168,7 @@ def test_http_server_sees_tools_and_no_pii_and_the_answer_is_grounded(shop, monk
 
     assert len(srv.requests) == 2
     offered = {tool["function"]["name"] for tool in srv.requests[0]["tools"]}
-    assert {"find_customers", "segment_overview", "draft_campaign", "kpi_summary"} <= offered
+    assert offered == {"find_customers", "segment_overview", "kpi_summary", "breakdown"}  # the planner's + core
     everything_sent = "\n".join(srv.raw)
     assert [value for value in _customer_pii(shop) if value in everything_sent] == []
     assert answer.planner == "llm:test-model"

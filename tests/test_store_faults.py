@@ -81,6 +81,7 @@ def _segment(workspace: Path) -> object:
     return RUNNER.invoke(app, ["-w", str(workspace), "segment", "--k", "3"], obj=AgentProviders(encoder=FakeEncoder()))
 
 
+@pytest.mark.slow  # a real tmpfs and a loaded shop: about 10-20 s
 def test_full_disk_refuses_writes_in_one_sentence_and_reads_still_answer(small_disk: Path) -> None:
     workspace = _loaded_shop(small_disk)
     other = _other_orders(small_disk / "files")
@@ -108,6 +109,7 @@ def test_full_disk_refuses_writes_in_one_sentence_and_reads_still_answer(small_d
     assert workspace_snapshot(workspace)["orders"] == 400
 
 
+@pytest.mark.slow  # a real tmpfs and a loaded shop: about 10-20 s
 def test_read_only_workspace_refuses_writes_and_answers_reads(small_disk: Path) -> None:
     workspace = _loaded_shop(small_disk)
     other = _other_orders(small_disk.parent)
@@ -128,6 +130,7 @@ def _limited(limit_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
 
 
+@pytest.mark.slow  # a real child process under RLIMIT_FSIZE
 @pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed in this environment")
 def test_file_size_limit_is_one_sentence_and_changes_nothing(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"

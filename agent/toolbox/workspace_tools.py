@@ -24,6 +24,8 @@ class IngestArgs(BaseModel):
     map: list[str] = Field(default_factory=list)
     mode: Literal["auto", "append", "replace"] = "auto"
     date_format: str | None = None
+    url: str | None = None  # SQL source (issue 17): file is then ignored and query is required
+    query: str | None = None
 
 
 class FeaturesArgs(BaseModel):
@@ -37,6 +39,11 @@ class StatusArgs(BaseModel):
 
 
 def _ingest(shop: Any, args: IngestArgs, **options: Any) -> IngestReport:
+    if args.url:
+        from tools.ingest.sql_source import ingest_query
+
+        return ingest_query(shop, args.table, args.url, args.query or "", preset=args.preset, map_pairs=args.map,
+                            mode=args.mode, date_format=args.date_format, **options)
     return ingest_file(shop, args.table, Path(args.file), preset=args.preset, map_pairs=args.map, mode=args.mode,
                        date_format=args.date_format, **options)
 

@@ -8,7 +8,6 @@ for an id, sentences for ``text``), so a German export gets ``--map customer_id=
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -48,9 +47,11 @@ def missing_fields_error(schema: TableSchema, missing: list[str], mapping: dict[
                          sample: pd.DataFrame | None, path_label: str) -> UserError:
     """One sentence naming every missing field, the columns found and the likeliest ``--map`` for each."""
     unmapped = [column for column in columns if column not in mapping.values()]
+    scores = _name_scores(unmapped, schema)
     picks: dict[str, tuple[str, str]] = {}
     for field_name in missing:
-        ranked = _ranked(field_name, schema, [c for c in unmapped if c not in {p for p, _ in picks.values()}], sample)
+        candidates = [c for c in unmapped if c not in {p for p, _ in picks.values()}]
+        ranked = _ranked(field_name, candidates, scores, sample)
         if ranked:
             picks[field_name] = ranked[0]
     names = [f"{name} (or quantity and unit_price)" if name == "amount" and schema.name == "orders" else name
@@ -68,13 +69,12 @@ def missing_fields_error(schema: TableSchema, missing: list[str], mapping: dict[
     return UserError(text + ".")
 
 
-def _ranked(field_name: str, schema: TableSchema, candidates: list[str], sample: pd.DataFrame | None
-            ) -> list[tuple[str, str]]:
+def _ranked(field_name: str, candidates: list[str], scores: dict[str, dict[str, float]],
+            sample: pd.DataFrame | None) -> list[tuple[str, str]]:
     """Candidate columns for ``field_name``, best first, each with why it was picked."""
     scored = []
     for column in candidates:
-        column_key = key(column) or column.lower()
-        by_field = {name: _name_score(column_key, name, schema) for name in schema.fields}
+        by_field = scores[column]
         # a column whose name fits another field better ("Bestellnummer" is an order id) is not this one
         by_name = by_field[field_name] if by_field[field_name] >= max(by_field.values()) else 0.0
         kind = _FIELD_CONTENT.get(field_name)
@@ -88,12 +88,23 @@ def _ranked(field_name: str, schema: TableSchema, candidates: list[str], sample:
     return [(column, why) for _, column, why in scored]
 
 
-def _name_score(column_key: str, field_name: str, schema: TableSchema) -> float:
-    names = [key(field_name), *(key(alias) for alias in schema.aliases.get(field_name, ()))]
-    score = max(difflib.SequenceMatcher(None, column_key, name).ratio() for name in names)
-    if any(len(name) >= 4 and (name in column_key or column_key in name) for name in names):
-        score = max(score, 0.8)
-    return score
+def _name_scores(columns: list[str], schema: TableSchema) -> dict[str, dict[str, float]]:
+    """Per column, how close its name is to each field (1.0: equal to the field or one of its synonyms).
+
+    Computed once per message, whatever the number of missing fields, with RapidFuzz's matrix of
+    normalised similarities: a 1,000-column header against a few hundred synonyms answers in milliseconds,
+    where pairwise ``difflib`` took tens of seconds."""
+    from rapidfuzz import fuzz, process
+
+    keys = [key(column) or column.lower() for column in columns]
+    scores: dict[str, dict[str, float]] = {column: {} for column in columns}
+    for field_name in schema.fields:
+        names = list(dict.fromkeys([key(field_name), *(key(alias) for alias in schema.aliases.get(field_name, ()))]))
+        best = process.cdist(keys, names, scorer=fuzz.ratio, score_cutoff=0).max(axis=1) / 100.0 if keys else []
+        for column, column_key, score in zip(columns, keys, best, strict=True):
+            contained = any(len(name) >= 4 and (name in column_key or column_key in name) for name in names)
+            scores[column][field_name] = max(float(score), 0.8) if contained else float(score)
+    return scores
 
 
 def _content_score(values: pd.Series, kind: str) -> float:
