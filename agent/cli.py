@@ -59,6 +59,11 @@ class FriendlyGroup(TyperGroup):
                     _interrupted()
                 error(_truthful(str(exc)))
                 raise typer.Exit(EXIT_USER_ERROR) from None
+            except BrokenPipeError:
+                # the reader went away (`… | head`): no message to a closed pipe, and the exit status of a
+                # process killed by SIGPIPE (141), as other Unix tools give, so `set -o pipefail` scripts can tell
+                _silence_stdout()
+                raise typer.Exit(EXIT_BROKEN_PIPE) from None
             except Exception as exc:
                 if interrupts.received():
                     _interrupted()  # e.g. DuckDB's "Query interrupted", an import cut short
@@ -71,6 +76,22 @@ class FriendlyGroup(TyperGroup):
             if interrupts.received():
                 _interrupted()  # a library swallowed the Ctrl-C: the command must not look successful
             return result
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (a test runner's capture)
+        pass
+    finally:
+        os.close(devnull)
 
 
 INTERRUPTED_UNCHANGED = "Interrupted; the workspace is unchanged by the unfinished step."
@@ -223,5 +244,9 @@ def main() -> None:
             _interrupted()
         except typer.Exit as exit_:
             code = exit_.exit_code
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the last buffered lines met a closed pipe
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE if code == 0 else code
     sys.exit(code)

@@ -19,9 +19,18 @@ MESSAGE_LIMIT = 1200  # characters: an error is a sentence to read, not a dump o
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
+class _PipeAwareConsole(Console):
+    """A console whose closed pipe (``… | head``) surfaces as :class:`BrokenPipeError`, so the command line
+    ends every such case the same way (exit 141, no message) instead of rich's silent ``exit 1``."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def out() -> Console:
     """Console for normal output (stdout)."""
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False, width=_width(sys.stdout))
+    return _PipeAwareConsole(file=sys.stdout, highlight=False, soft_wrap=False, width=_width(sys.stdout))
 
 
 def err() -> Console:

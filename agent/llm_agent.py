@@ -54,13 +54,7 @@ def answer_with_llm(session: Session, question: str) -> Answer:
     access = session.llm
     if access is None:
         raise LlmFailure("no model is configured")
-    deadline = access.begin_answer()
-    try:
-        return _answer(session, access, question)
-    except LlmFailure as failure:
-        if failure.waited is None:
-            failure.waited = deadline.elapsed()
-        raise
+    return _answer(session, access, question)
 
 
 def _answer(session: Session, access: LlmAccess, question: str) -> Answer:
@@ -86,13 +80,26 @@ def _answer(session: Session, access: LlmAccess, question: str) -> Answer:
     offered = offered_tools([call.tool for call in planned.calls], list(specs), access.config.tools_offered)
     agent = create_agent(access.model(), tools, system_prompt=system_prompt(),
                          middleware=_middleware(access, specs, redactor, offered))
+    # The deadline starts here, not with the command: imports and building the agent are local work (seconds
+    # on a loaded 2-core machine), and a 1 s deadline must still leave the model its 1 s.
+    deadline = access.begin_answer()
     try:
-        result = agent.invoke({"messages": [HumanMessage(_with_context(session, question))]},
-                              {"recursion_limit": 4 * access.config.max_model_calls + 4})
-    except LlmFailure:
+        try:
+            result = agent.invoke({"messages": [HumanMessage(_with_context(session, question))]},
+                                  {"recursion_limit": 4 * access.config.max_model_calls + 4})
+        except LlmFailure:
+            raise
+        except Exception as exc:  # a limit, a provider or parsing error: fall back, saying which
+            raise LlmFailure(_reason(exc, access.config)) from exc
+        return _finished(session, answer, question, result)
+    except LlmFailure as failure:
+        if failure.waited is None:
+            failure.waited = deadline.elapsed()
         raise
-    except Exception as exc:  # a limit, a provider or parsing error: fall back, saying which
-        raise LlmFailure(_reason(exc, access.config)) from exc
+
+
+def _finished(session: Session, answer: Answer, question: str, result: dict[str, Any]) -> Answer:
+    """The model's answer from the finished conversation, or :class:`LlmFailure` if it is not usable."""
     session.transcript.model_messages.extend(_messages(result))
     if not answer.steps:
         raise LlmFailure("the model called no tool")

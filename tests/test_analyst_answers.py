@@ -87,18 +87,20 @@ def test_one_customer_is_one_customer(sample_workspace: Path) -> None:
                                      ["breakdown", "--by", "country"], ["kpis", "--period", "month"]])
 def test_piped_output_at_80_columns_never_cuts_a_number(sample_workspace: Path, command: list[str]) -> None:
     from agent.render.cells import format_cell
-    from tools.results import Kind
+    from tools.results import Column, Kind, Table
 
     answer = _json(sample_workspace, *command)
     piped = _run(sample_workspace, *command, columns=80).stdout
     assert "…" not in piped.replace("… showing", "")
-    for table in answer["tables"]:
-        for r, row in enumerate(table["rows"][:8]):
+    for shown in answer["tables"]:
+        # the JSON carries column and row kinds; the Table reads each cell's kind the way the renderer does
+        row_kinds = [Kind(k) for k in shown["row_kinds"]] if shown.get("row_kinds") else None
+        columns = [Column(n, Kind(k)) for n, k in zip(shown["columns"], shown["kinds"], strict=True)]
+        table = Table(shown["title"], columns, shown["rows"], row_kinds=row_kinds)
+        for r, row in enumerate(table.rows[:8]):
             for c, value in enumerate(row):
-                kind = Kind((table.get("row_kinds") or table["kinds"])[r] if table.get("row_kinds") and c in (1, 2)
-                            else table["kinds"][c])
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    assert format_cell(value, kind) in piped, (value, kind)
+                    assert format_cell(value, table.kind_at(r, c)) in piped, (value, table.kind_at(r, c))
 
 
 def test_a_narrow_terminal_leaves_whole_columns_out_and_names_them(sample_workspace: Path) -> None:

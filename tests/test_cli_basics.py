@@ -74,3 +74,17 @@ def test_an_unknown_option_is_a_usage_error_not_a_bug(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "No such option" in result.output
     assert "bug" not in result.output
+
+
+@pytest.mark.parametrize("output", ["table", "csv"])
+def test_a_reader_closing_the_pipe_early_ends_quietly_with_sigpipes_status(sample_workspace: Path,
+                                                                          output: str) -> None:
+    """`segment-agent customers --all | head -1`: no "unexpected error", no traceback, exit 141 (128 + SIGPIPE)."""
+    code = "import sys; from agent.launcher import main; sys.argv = ['segment-agent', *sys.argv[1:]]; main()"
+    arguments = ["-w", str(sample_workspace), "customers", "--all", "--format", output]
+    process = subprocess.Popen([sys.executable, "-c", code, *arguments], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stdout.readline()
+    process.stdout.close()  # what `head -1` does after its line
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 141 and stderr.decode() == ""

@@ -132,7 +132,10 @@ def test_a_call_repeated_in_a_later_turn_is_not_run_again(shop, monkeypatch) -> 
 
 def test_a_model_that_keeps_repeating_a_call_is_stopped_and_falls_back(shop, monkeypatch) -> None:
     """SmolLM2-135M against llama.cpp asked for kpi_summary again and again until the recursion limit (65 s)."""
-    session = _fake_session(shop, monkeypatch, *[_calls(("kpi_summary", {}))] * 5, AIMessage(content="never"))
+    # five distinct messages, as a server sends: one object repeated gets one id, and LangGraph then
+    # replaces the earlier message instead of adding a new turn
+    repeats = [_calls(("kpi_summary", {})) for _ in range(5)]
+    session = _fake_session(shop, monkeypatch, *repeats, AIMessage(content="never"))
     with pytest.raises(LlmFailure, match="kept repeating the same kpi_summary call"):
         answer_with_llm(session, "how are we doing?")
 
