@@ -1,4 +1,4 @@
-"""End to end on UCI Online Retail: ingest, then a cold and a warm ``segment`` run, with time per stage.
+"""End to end on UCI Online Retail: ingest, then a cold and a warm ``segment`` run, with time per stage and peak RSS.
 
 The shop has no customer texts, so each customer's product descriptions are their document (DESIGN.md §3).
 The cold run starts from an empty embedding cache and is the baseline; the warm run repeats it unchanged
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -57,6 +59,21 @@ def timed_run(shop: Shop, k: int | None) -> tuple[SegmentationRun, float, float,
     return run, time.perf_counter() - started, ended_cpu - started_cpu, stages.seconds(ended_cpu)
 
 
+def ingest(workspace: Path, data: Path) -> None:
+    """Create the workspace and ingest the orders (in a child process: its memory is not the segment runs')."""
+    with Shop(workspace, create=True) as shop:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        report = ingest_file(shop, "orders", data, preset="online-retail")
+        ingest_seconds, ingest_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    print(f"ingest (with features): {report.rows_kept:,} order lines, {report.customers:,} customers in "
+          f"{ingest_seconds:.1f}s wall, {ingest_cpu:.1f}s CPU", flush=True)
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def head_of(path: Path, rows: int, folder: Path) -> Path:
     """The header and the first ``rows`` lines of a (gzipped) CSV, byte for byte, as a new gzipped file."""
     opener = gzip.open if path.suffix == ".gz" else open
@@ -74,14 +91,19 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = head_of(args.data, args.rows, Path(tmp)) if args.rows else args.data
-        with Shop(Path(tmp) / "ws", create=True) as shop:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            report = ingest_file(shop, "orders", data, preset="online-retail")
-            ingest_seconds, ingest_cpu = time.perf_counter() - started, time.process_time() - started_cpu
-            print(f"ingest (with features): {report.rows_kept:,} order lines, {report.customers:,} customers in "
-                  f"{ingest_seconds:.1f}s wall, {ingest_cpu:.1f}s CPU")
+        # the ingest runs in a child process, so this process's peak RSS is the segment runs' own, as a
+        # `segment-agent segment` command would see it
+        child = multiprocessing.get_context("fork").Process(target=ingest, args=(Path(tmp) / "ws", data))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit(f"the ingest failed (exit {child.exitcode})")
+        with Shop(Path(tmp) / "ws") as shop:
+            before = peak_rss_mib()
             cold, cold_total, cold_cpu, cold_stages = timed_run(shop, args.k)
+            cold_peak = peak_rss_mib()
             warm, warm_total, warm_cpu, warm_stages = timed_run(shop, args.k)
+            warm_peak = peak_rss_mib()
     print(f"\n{'stage':<12} {'cold s':>8} {'warm s':>8} {'cold CPU':>9} {'warm CPU':>9} {'warm/cold':>10}")
     for stage in STAGES:
         cold_s, warm_s = cold.stage_seconds.get(stage, 0), warm.stage_seconds.get(stage, 0)
@@ -94,6 +116,8 @@ def main() -> None:
     print(f"\ncold: {cold.customers:,} customers, {stats.texts:,} pieces, {stats.distinct:,} distinct texts embedded "
           f"at {stats.texts_per_second:,.0f} texts/s; warm: {warm.embedding.embedded} embedded, "
           f"{warm.embedding.cached:,} from cache")
+    print(f"peak RSS of the segmenting process: {before:,.0f} MiB before (imports), {cold_peak:,.0f} MiB after "
+          f"the cold run, {warm_peak:,.0f} MiB after the warm run")
     print(f"K={cold.k} ({cold.reason})")
     kept = sum(s.status == "continued" for s in warm.segments)
     print(f"warm run kept {kept} of {len(warm.segments)} segment ids")

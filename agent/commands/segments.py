@@ -32,6 +32,10 @@ def segment(
                                              "and seed give the same segments.", show_default=False)] = None,
     model: Annotated[str | None, typer.Option("--model", help="sentence-transformers model name or local path "
                                               "(default all-MiniLM-L6-v2, bundled).", show_default=False)] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (default) or ray: embed new texts and assign "
+                                        "customers on Ray (pip install 'segment-agent[ray]').")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address for --engine ray "
+                                                "(default: start Ray on this machine).", show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Group customers into segments by what they write (or buy), and profile each segment.
@@ -40,9 +44,12 @@ def segment(
     Other commands keep answering from the previous segments while this runs.
     """
     args = {key: value for key, value in (("k", k), ("seed", seed), ("model", model)) if value is not None}
+    from tools.segments.ray_engine import open_engine
+
     yield_cpu_to_readers(ctx)
-    with embedding_progress() as progress:
-        present(ctx, "run_segmentation", args, as_json=as_json, progress=progress)
+    with open_engine(engine, address) as on_ray, embedding_progress() as progress:
+        present(ctx, "run_segmentation", args, as_json=as_json, progress=progress,
+                **({"engine": on_ray} if on_ray else {}))
 
 
 @app.callback(invoke_without_command=True)

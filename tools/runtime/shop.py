@@ -84,12 +84,12 @@ class Shop:
         """The injected encoder, else the configured sentence-transformers model (loaded once per shop)."""
         if self.providers.encoder is not None:
             return self.providers.encoder
-        from tools.segments.embeddings import SentenceTransformerEncoder
+        from tools.segments.embeddings import make_encoder
 
-        key = f"{settings.model}|{settings.batch_size}|{settings.max_seq_length}"
+        key = f"{settings.model}|{settings.backend}|{settings.batch_size}|{settings.max_seq_length}"
         if key not in self._encoders:
-            self._encoders[key] = SentenceTransformerEncoder(settings.model, settings.batch_size,
-                                                             settings.max_seq_length)
+            self._encoders[key] = make_encoder(settings.model, settings.backend, settings.batch_size,
+                                               settings.max_seq_length, self.providers.notice)
         return self._encoders[key]
 
     def now(self) -> datetime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,13 @@ BUNDLED_MODEL_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 # length-sorted batches of 32 were fastest; 128 tokens (MiniLM was trained on 128) gave 1.6× on long tickets
 # (~540 characters) and changed nothing for short reviews, which fit anyway.
 DEFAULT_BATCH_SIZE = 32
+# How the model runs ([segments] backend). Measured on 2,000 sample-shop texts (bench/embedding_throughput.py,
+# DESIGN.md §6): ONNX Runtime with int8 weights per output channel is several times cheaper than plain
+# sentence-transformers at cosine 0.993 mean / 0.985 min to fp32; 'onnx' is the same graph in fp32 (cosine
+# 1.0000); 'torch' is sentence-transformers itself. The backend is part of the encoder name, so of the cache key.
+TORCH = "torch"
+BACKENDS = (TORCH, "onnx", "onnx-int8")
+DEFAULT_BACKEND = "onnx-int8"
 DEFAULT_MAX_SEQ_LENGTH = 128
 ENCODE_CHUNK = 512  # texts per encoder call: progress updates every few seconds on a laptop CPU
 FLUSH_EVERY = 4096  # texts per cache write, so an interrupted run keeps most of its work
@@ -91,6 +97,19 @@ class SentenceTransformerEncoder:
         return self._model
 
 
+def make_encoder(model: str = DEFAULT_MODEL, backend: str = DEFAULT_BACKEND, batch_size: int = DEFAULT_BATCH_SIZE,
+                 max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH, notice: Callable[[str], None] | None = None
+                 ) -> Encoder:
+    """The encoder for a ``[segments] backend``: sentence-transformers for 'torch', else ONNX Runtime."""
+    if backend == TORCH:
+        return SentenceTransformerEncoder(model, batch_size, max_seq_length)
+    if backend not in BACKENDS:
+        raise UserError(f"[segments] backend must be one of {', '.join(BACKENDS)} (got {backend!r}).")
+    from tools.segments.onnx_encoder import OnnxEncoder
+
+    return OnnxEncoder(model, backend, batch_size, max_seq_length, notice=notice)
+
+
 def _quiet_transformers() -> None:
     """No tqdm bars or info logs from transformers: the CLI shows its own progress on stderr."""
     try:
@@ -115,7 +134,7 @@ def resolve_model(model: str) -> str:
 
 def normalise_text(text: str) -> str:
     """Whitespace-collapsed text: two texts differing only in spacing share one vector."""
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # the same as collapsing \s+ (both split on str.isspace), 5× faster
 
 
 def text_hash(text: str) -> str:
@@ -136,27 +155,66 @@ class EmbeddingStats:
     texts_per_second: float
 
 
+@dataclass(frozen=True)
+class TextVectors:
+    """Vectors of many texts, each distinct text stored once: text i's vector is ``distinct[index[i]]``.
+
+    Why: a shop's documents repeat the same few thousand product names hundreds of thousands of times
+    (Online Retail: 268,171 pieces, 3,858 distinct); one row per piece cost 412 MB and, at 1M customers,
+    more memory than the machine has. Pooling reads ``distinct`` through ``index`` instead.
+    """
+
+    distinct: np.ndarray
+    index: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def dim(self) -> int:
+        return int(self.distinct.shape[1]) if self.distinct.ndim == 2 else 0
+
+    def rows(self, selection: np.ndarray | slice | None = None) -> np.ndarray:
+        """The (n, dim) vectors of the selected texts (all when ``selection`` is None)."""
+        chosen = self.index if selection is None else self.index[selection]
+        if not len(chosen):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.distinct[chosen]
+
+
 def embed_texts(store: Store, texts: Sequence[str], encoder: Encoder,
                 progress: EmbedProgress | None = None) -> tuple[np.ndarray, EmbeddingStats]:
     """Vectors for ``texts`` (row i for text i), embedding only texts the cache does not hold yet."""
+    vectors, stats = embed_distinct(store, texts, encoder, progress)
+    return vectors.rows(), stats
+
+
+def embed_distinct(store: Store, texts: Sequence[str], encoder: Encoder,
+                   progress: EmbedProgress | None = None) -> tuple[TextVectors, EmbeddingStats]:
+    """:func:`embed_texts` with each distinct text's vector held once (:class:`TextVectors`)."""
     import time
 
     started = time.perf_counter()
     clean = [normalise_text(t) for t in texts]
     hashes = [text_hash(t) for t in clean]
     first_of = dict(zip(hashes, clean, strict=True))
-    with store.reading() as con:
-        known = cached_hashes(con, encoder.name)
-    missing = sorted((h for h in first_of if h not in known), key=lambda h: len(first_of[h]))
+    with store.reading() as con:  # one query for what is cached, read with the vectors it holds
+        stored = load_vectors(con, encoder.name, list(first_of))
+    missing = sorted((h for h in first_of if h not in stored), key=lambda h: len(first_of[h]))
     fresh = _encode_missing(store, encoder, [(h, first_of[h]) for h in missing], progress)
-    with store.reading() as con:
-        stored = load_vectors(con, encoder.name, [h for h in first_of if h not in fresh])
     stored.update(fresh)
-    matrix = _stack([stored[h] for h in hashes])
+    vectors = text_vectors(hashes, list(first_of), stored)
     seconds = time.perf_counter() - started
     stats = EmbeddingStats(encoder.name, len(texts), len(first_of), len(fresh), len(first_of) - len(fresh),
                            round(seconds, 2), round(len(fresh) / seconds, 1) if fresh and seconds else 0.0)
-    return matrix, stats
+    return vectors, stats
+
+
+def text_vectors(hashes: list[str], distinct: list[str], by_hash: dict[str, np.ndarray]) -> TextVectors:
+    """:class:`TextVectors` for texts with these ``hashes``, given each ``distinct`` hash's vector."""
+    position = {digest: row for row, digest in enumerate(distinct)}
+    index = np.fromiter((position[digest] for digest in hashes), dtype=np.int64, count=len(hashes))
+    return TextVectors(_stack([by_hash[digest] for digest in distinct]), index)
 
 
 def _encode_missing(store: Store, encoder: Encoder, items: list[tuple[str, str]],
@@ -181,12 +239,6 @@ def _encode_missing(store: Store, encoder: Encoder, items: list[tuple[str, str]]
         if progress:
             progress(min(start + ENCODE_CHUNK, len(items)), len(items))
     return fresh
-
-
-def cached_hashes(con: duckdb.DuckDBPyConnection, model: str) -> set[str]:
-    """Hashes of the texts already embedded with ``model``."""
-    rows = con.execute("SELECT DISTINCT text_hash FROM embedding_cache WHERE model = ?", [model]).fetchnumpy()
-    return set(rows["text_hash"].tolist())
 
 
 def store_vectors(con: duckdb.DuckDBPyConnection, model: str, hashes: list[str], vectors: np.ndarray) -> None:
@@ -237,14 +289,18 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def pool_vectors(owners: np.ndarray, vectors: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
-    """Weighted mean of each group's vectors, re-normalised; a group with no rows gets a zero vector."""
+def pool_vectors(owners: np.ndarray, vectors: np.ndarray, weights: np.ndarray, groups: int,
+                 rows: np.ndarray | None = None) -> np.ndarray:
+    """Weighted mean of each group's vectors, re-normalised; a group with no rows gets a zero vector.
+
+    Entry i belongs to group ``owners[i]`` with weight ``weights[i]`` and vector ``vectors[rows[i]]`` (``rows``
+    defaults to i), so many entries can share one stored vector (:class:`TextVectors`)."""
     from scipy.sparse import csr_matrix
 
     if len(owners) == 0:
         return np.zeros((groups, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
-    membership = csr_matrix((weights.astype(np.float64), (owners, np.arange(len(owners)))),
-                            shape=(groups, len(owners)))
+    columns = np.arange(len(owners)) if rows is None else rows
+    membership = csr_matrix((weights.astype(np.float64), (owners, columns)), shape=(groups, len(vectors)))
     pooled = np.asarray(membership @ vectors.astype(np.float64), dtype=np.float32)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     return np.where(norms > 0, pooled / np.maximum(norms, 1e-12), 0.0).astype(np.float32)

@@ -72,3 +72,54 @@ def top_by_lift(
     ).fetchall()
     return [LiftRow(str(item), int(buyers), float(rate), float(base), float(lift), float(revenue))
             for item, buyers, rate, base, lift, revenue in rows]
+
+
+def top_by_lift_per_group(
+    con: duckdb.DuckDBPyConnection,
+    members_table: str,
+    kind: str = "category",
+    limit: int = 5,
+    min_support: float = DEFAULT_MIN_SUPPORT,
+) -> dict[int, list[LiftRow]]:
+    """:func:`top_by_lift` for every group at once: group -> its top ``kind`` rows, same numbers and order.
+
+    ``members_table`` has ``customer_id`` and an integer ``segment`` column. Why one query: a profile per
+    segment and per kind re-scanned all orders twice each (34% of a 100k-customer ``segment`` run); here the
+    orders are scanned once and the top rows per group picked with a window.
+    """
+    if kind not in {"category", "product_name"}:
+        raise ValueError(f"kind must be 'category' or 'product_name', not {kind!r}")
+    rows = con.execute(
+        f"""
+        WITH purchases AS (
+            SELECT DISTINCT customer_id, {kind} AS item FROM orders
+            WHERE NOT is_return AND {kind} IS NOT NULL),
+        members AS (SELECT DISTINCT customer_id, segment FROM {members_table}),
+        group_sizes AS (SELECT segment, count(*) AS group_size FROM members GROUP BY 1),
+        base AS (SELECT count(DISTINCT customer_id) AS base_size FROM orders),
+        base_counts AS (SELECT item, count(*) AS base_buyers FROM purchases GROUP BY 1),
+        group_counts AS (
+            SELECT m.segment, p.item, count(*) AS group_buyers
+            FROM purchases p JOIN members m USING (customer_id) GROUP BY 1, 2),
+        item_revenue AS (
+            SELECT m.segment, o.{kind} AS item, sum(o.amount) AS revenue
+            FROM orders o JOIN members m USING (customer_id) WHERE o.{kind} IS NOT NULL GROUP BY 1, 2),
+        scored AS (
+            SELECT g.segment, g.item, g.group_buyers, g.group_buyers / s.group_size AS group_rate,
+                   b.base_buyers / base.base_size AS base_rate,
+                   (g.group_buyers / s.group_size) / (b.base_buyers / base.base_size) AS lift,
+                   coalesce(r.revenue, 0) AS revenue
+            FROM group_counts g JOIN group_sizes s USING (segment) JOIN base_counts b USING (item)
+            CROSS JOIN base LEFT JOIN item_revenue r ON r.segment = g.segment AND r.item = g.item
+            WHERE g.group_buyers >= greatest(2, ? * s.group_size))
+        SELECT segment, item, group_buyers, group_rate, base_rate, lift, revenue FROM scored
+        QUALIFY row_number() OVER (PARTITION BY segment ORDER BY lift DESC, group_buyers DESC, item) <= ?
+        ORDER BY segment, lift DESC, group_buyers DESC, item
+        """,
+        [min_support, limit],
+    ).fetchall()
+    per_group: dict[int, list[LiftRow]] = {}
+    for segment, item, buyers, rate, base, lift, revenue in rows:
+        per_group.setdefault(int(segment), []).append(
+            LiftRow(str(item), int(buyers), float(rate), float(base), float(lift), float(revenue)))
+    return per_group

@@ -15,7 +15,7 @@ import numpy as np
 from tools.privacy.redaction import PiiDirectory
 from tools.segments.clustering import Clustering, combine_features, unit_rows
 from tools.segments.documents import PRODUCT, TEXT, CustomerDocuments
-from tools.segments.embeddings import pool_vectors
+from tools.segments.embeddings import TextVectors, pool_vectors
 from tools.segments.naming import Item, SegmentEvidence, SegmentNamer, slugify, unique_names, unique_slugs
 from tools.segments.profiles import SegmentGroups, distinctive_terms, lift_lists, representative_texts, segment_numbers
 from tools.segments.runs import IdMatch, PreviousRun, RunRecord
@@ -38,7 +38,7 @@ class CustomerVectors:
     writers: np.ndarray
 
 
-def customer_vectors(docs: CustomerDocuments, piece_vectors: np.ndarray, product_weight: float
+def customer_vectors(docs: CustomerDocuments, piece_vectors: TextVectors, product_weight: float
                      ) -> CustomerVectors:
     """Pool piece vectors per customer: texts for writers (blended with purchases by ``product_weight``),
     purchases for everyone else; customers with no pieces are dropped."""
@@ -46,9 +46,9 @@ def customer_vectors(docs: CustomerDocuments, piece_vectors: np.ndarray, product
     pooled = {}
     for kind in (TEXT, PRODUCT):
         index = np.flatnonzero(docs.kinds == kind)
-        pooled[kind] = pool_vectors(docs.owners[index], piece_vectors[index], docs.weights[index], count) \
-            if len(index) else None
-    dim = piece_vectors.shape[1] if piece_vectors.ndim == 2 and piece_vectors.size else 0
+        pooled[kind] = pool_vectors(docs.owners[index], piece_vectors.distinct, docs.weights[index], count,
+                                    rows=piece_vectors.index[index]) if len(index) else None
+    dim = piece_vectors.dim
     texts = pooled[TEXT] if pooled[TEXT] is not None else np.zeros((count, dim), dtype=np.float32)
     products = pooled[PRODUCT] if pooled[PRODUCT] is not None else np.zeros((count, dim), dtype=np.float32)
     writers = np.linalg.norm(texts, axis=1) > 0
@@ -77,7 +77,7 @@ def clustering_space(vectors: CustomerVectors, features: pd.DataFrame | None, be
     return combine_features(vectors.vectors, behaviour, behaviour_weight)
 
 
-def segment_pieces(docs: CustomerDocuments, piece_vectors: np.ndarray, customer_ids: list[str],
+def segment_pieces(docs: CustomerDocuments, piece_vectors: TextVectors, customer_ids: list[str],
                    labels: np.ndarray, k: int) -> list[dict[str, Any]]:
     """Per segment: the texts its members wrote (or, in a shop without texts, the products they bought)."""
     kind = TEXT if (docs.kinds == TEXT).any() else PRODUCT
@@ -91,7 +91,9 @@ def segment_pieces(docs: CustomerDocuments, piece_vectors: np.ndarray, customer_
         per_segment.append({
             "texts": [docs.pieces[i] for i in chosen],
             "authors": [docs.customer_ids[docs.owners[i]] for i in chosen],
-            "vectors": piece_vectors[chosen] if len(chosen) else np.zeros((0, piece_vectors.shape[1])),
+            # read per segment when quoting, one segment at a time: all pieces' rows at once cost 412 MB on
+            # Online Retail (268k product pieces) and are never needed for products
+            "vectors": lambda chosen=chosen: piece_vectors.rows(chosen),
             "kind": kind,
         })
     return per_segment
@@ -105,16 +107,16 @@ def build_profiles(con: duckdb.DuckDBPyConnection, vectors: CustomerVectors, clu
     numbers, shop = segment_numbers(con, groups, features)
     pii = PiiDirectory.load(con)
     terms = distinctive_terms([p["texts"] for p in pieces], pii.tokens())
+    lifts = lift_lists(con, groups)
     profiles = []
     for index in range(clustering.k):
         members = clustering.labels == index
-        ids = [c for c, m in zip(vectors.customer_ids, members, strict=True) if m]
         part = pieces[index]
-        quotes = representative_texts(part["texts"], part["authors"], part["vectors"],
+        quotes = representative_texts(part["texts"], part["authors"], part["vectors"](),
                                       clustering.centroids[index], pii) if part["kind"] == TEXT else []
         profiles.append({
             **numbers[index],
-            **lift_lists(con, ids),
+            **lifts[index],
             "terms": [t["term"] for t in terms[index]],
             "representative_texts": quotes,
             "writers_share": round(float(vectors.writers[members].mean()), 4) if members.any() else 0.0,

@@ -17,7 +17,7 @@ import numpy as np
 
 from tools.privacy import untrusted
 from tools.privacy.redaction import PiiDirectory
-from tools.segments.lift import top_by_lift
+from tools.segments.lift import top_by_lift_per_group
 from tools.segments.naming import stem
 from tools.store.store import registered
 
@@ -115,17 +115,18 @@ def _plain_number(value: Any) -> float | None:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
 
-def lift_lists(con: duckdb.DuckDBPyConnection, members: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Top categories and products this segment buys more than the whole base (tools.segments.lift)."""
-    import pandas as pd
-
-    with registered(con, "segment_group", pd.DataFrame({"customer_id": members})):
-        lists = {}
+def lift_lists(con: duckdb.DuckDBPyConnection, groups: SegmentGroups) -> list[dict[str, list[dict[str, Any]]]]:
+    """Per segment: top categories and products it buys more than the whole base (tools.segments.lift),
+    all segments in one pass over the orders."""
+    lists: list[dict[str, list[dict[str, Any]]]] = [{} for _ in range(groups.count)]
+    with registered(con, "segment_members", groups.frame()):
         for kind, key in (("category", "top_categories"), ("product_name", "top_products")):
-            rows = [r for r in top_by_lift(con, "segment_group", kind=kind, limit=TOP_ITEMS) if r.lift >= MIN_ITEM_LIFT]
-            lists[key] = [{"name": r.name, "buyers": r.group_buyers, "buyer_share": round(r.group_rate, 4),
-                           "base_share": round(r.base_rate, 4), "lift": round(r.lift, 2),
-                           "revenue": round(r.revenue, 2)} for r in rows]
+            per_segment = top_by_lift_per_group(con, "segment_members", kind=kind, limit=TOP_ITEMS)
+            for index in range(groups.count):
+                rows = [r for r in per_segment.get(index, []) if r.lift >= MIN_ITEM_LIFT]
+                lists[index][key] = [{"name": r.name, "buyers": r.group_buyers, "buyer_share": round(r.group_rate, 4),
+                                      "base_share": round(r.base_rate, 4), "lift": round(r.lift, 2),
+                                      "revenue": round(r.revenue, 2)} for r in rows]
     return lists
 
 

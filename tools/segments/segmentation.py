@@ -20,12 +20,12 @@ from tools.segments.settings import SegmentationArgs, SegmentSettings, load_sett
 
 if TYPE_CHECKING:
     import duckdb
-    import numpy as np
     import pandas as pd
 
     from tools.runtime.shop import Shop
     from tools.segments.documents import CustomerDocuments
-    from tools.segments.embeddings import EmbeddingStats, Encoder
+    from tools.segments.embeddings import EmbeddingStats, Encoder, TextVectors
+    from tools.segments.ray_engine import RayEngine
 
 Progress = Callable[[str, int | None, int | None], None]
 """Called with (stage, done, total); done/total are texts while embedding, None otherwise."""
@@ -99,13 +99,14 @@ class SegmentationRun(ToolResult):
         return len(self.segments)
 
 
-def run_segmentation(shop: Shop, args: SegmentationArgs | None = None, *, progress: Progress | None = None
-                     ) -> SegmentationRun:
+def run_segmentation(shop: Shop, args: SegmentationArgs | None = None, *, progress: Progress | None = None,
+                     engine: RayEngine | None = None) -> SegmentationRun:
     """Segment the shop's customers by what they say (or buy) and store the run as the current segments.
 
     K is chosen automatically unless ``args.k`` is given; the same data, settings and seed give the same
     segments and ids. Segments that continue a previous run's segment keep its id and name. The encoder and
     the namer come from the shop's providers (the bundled model and the rule-based namer by default).
+    ``engine`` (``segment --engine ray``) embeds and assigns on Ray instead of in this process.
     """
     from tools.segments import pipeline as steps
     from tools.segments.runs import save_run
@@ -122,12 +123,13 @@ def run_segmentation(shop: Shop, args: SegmentationArgs | None = None, *, progre
         with timer("documents"), shop.reading() as con:
             docs = _documents(con, settings)
         with timer("embedding"):
-            piece_vectors, stats = _embed(shop, docs.pieces, encoder, notify)
+            piece_vectors, stats = (engine.embed if engine else _embed)(shop, docs.pieces, encoder, notify)
         with timer("clustering"):
             vectors = steps.customer_vectors(docs, piece_vectors, settings.product_weight)
             points = steps.clustering_space(vectors, features, settings.behaviour_weight)
-            clustering = cluster(points, settings.k, (settings.k_min, settings.k_max), settings.seed,
-                                 settings.restarts, settings.iterations)
+            fit = engine.cluster if engine else cluster
+            clustering = fit(points, settings.k, (settings.k_min, settings.k_max), settings.seed,
+                             settings.restarts, settings.iterations)
         with timer("profiles"), shop.reading() as con:
             pieces = steps.segment_pieces(docs, piece_vectors, vectors.customer_ids, clustering.labels, clustering.k)
             profiles, shop_numbers = steps.build_profiles(con, vectors, clustering, pieces, features)
@@ -199,10 +201,10 @@ def _documents(con: duckdb.DuckDBPyConnection, settings: SegmentSettings) -> Cus
     return docs
 
 
-def _embed(shop: Shop, pieces: list[str], encoder: Encoder, notify: Progress) -> tuple[np.ndarray, EmbeddingStats]:
-    from tools.segments.embeddings import embed_texts
+def _embed(shop: Shop, pieces: list[str], encoder: Encoder, notify: Progress) -> tuple[TextVectors, EmbeddingStats]:
+    from tools.segments.embeddings import embed_distinct
 
-    return embed_texts(shop.store, pieces, encoder, lambda done, total: notify("embedding", done, total))
+    return embed_distinct(shop.store, pieces, encoder, lambda done, total: notify("embedding", done, total))
 
 
 def summary_of(profile: dict[str, Any]) -> SegmentSummary:

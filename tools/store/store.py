@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ CATALOG_FILENAME = "catalog.sqlite"
 DATA_DIRNAME = "data"
 # DuckDB would otherwise fetch extensions from the internet to read, say, an unexpected file format.
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+EXPIRE_EVERY_SECONDS = 60.0
 
 Notice = Callable[[str], None]
 
@@ -89,6 +91,7 @@ class Store:
         self.commits = 0  # data commits made through this store (migrations not counted)
         self.read_only_cause: str | None = None  # set when the disk cannot be written: reads use a copy
         self._committed = False  # the current write's COMMIT went through
+        self._expired_at: float | None = None  # monotonic time of the last snapshot expiry
         self._catalog_copy: Path | None = None
 
     # -- opening -----------------------------------------------------------------------------------------
@@ -336,6 +339,12 @@ class Store:
     def _expire_old_snapshots(self) -> None:
         """Drop snapshots past the retention that no reader can still be on, then delete their files."""
         keep = max(self.settings.keep_snapshots_days * 86400.0, self.settings.reader_grace_seconds)
+        # at most once a minute per store (never less often than the retention itself): a segmentation commits
+        # its vectors every few thousand texts, and a re-run's one small write paid a fifth of its cost here
+        now = time.monotonic()
+        if self._expired_at is not None and now - self._expired_at < min(EXPIRE_EVERY_SECONDS, keep):
+            return
+        self._expired_at = now
         con = self.connection()
         try:
             expired = con.execute(
