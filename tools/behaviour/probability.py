@@ -43,7 +43,10 @@ __all__ = [
 ]
 
 MAX_K = 6
-MAX_FIT_CUSTOMERS = 100_000  # population parameters are pinned down long before this; scoring uses everyone
+# Population parameters are pinned down long before this; scoring uses everyone. Measured on a 100k-customer
+# synthetic shop (bench/scale.py): a 20k sample fits in 8.1 CPU-s instead of 31.6, and the scores of all
+# 100k customers move by 0.0016 on average (max 0.013; Spearman 0.99999; top-1,000 overlap 0.974).
+MAX_FIT_CUSTOMERS = 20_000
 
 
 def predicted_value(purchases: BgNbdFit, spend: GammaGammaFit, horizon: float, x: ArrayLike, t_x: ArrayLike,
