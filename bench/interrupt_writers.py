@@ -54,8 +54,11 @@ class Tally:
 
     command: str
     seconds: float = 0.0
+    wall: float = 0.0  # all of this command's trials (and its uninterrupted run), seconds
+    cpu: float = 0.0  # CPU seconds of the processes it started (user + system)
     sigint: int = 0
     exit_130: int = 0
+    exit_0: int = 0  # a delivered Ctrl-C that ended as a success: the failure this harness exists to catch
     with_message: int = 0
     unchanged: int = 0
     saved: int = 0
@@ -117,6 +120,7 @@ def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigi
     """All trials of one command."""
     args = COMMANDS[name](files)
     tally = Tally(name)
+    wall_start, cpu_start = time.perf_counter(), _children_cpu()
     start_state = state(base)
     finished = _copy(base, folder / f"{name}-finished")
     started = time.perf_counter()
@@ -144,11 +148,57 @@ def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigi
                 tally.failures.append(f"{kind.name} at {delay:.2f}s: still running 180 s after the signal")
                 continue
             done += 1
-            _judge(tally, kind, delay, sent_at, process.returncode, stderr, workspace, start_state, end_state)
+            _judge(tally, kind, delay, sent_at, process.returncode, stderr, workspace, start_state, end_state,
+                   finished)
+    tally.wall, tally.cpu = time.perf_counter() - wall_start, _children_cpu() - cpu_start
     return tally
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes (the commands and their `status` checks)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 CACHE = "embedding_cache"  # segment commits its embeddings every few hundred texts: a kept partial cache is by design
+RUNS = "segment_runs"  # a run's summary also records how fast that run was (stage_seconds, texts_per_second)
+
+
+def _runs_without_timings(root: Path) -> list[tuple]:
+    """The segment runs of a workspace with the speed figures of their summaries left out (they differ from
+    one run of the same command to the next, so they cannot tell a finished run from a partial one)."""
+    import json
+
+    from tools.store.store import Store
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if "seconds" not in k and "per_second" not in k}
+        return [strip(v) for v in value] if isinstance(value, list) else value
+
+    store = Store(root)
+    try:
+        with store.reading() as con:
+            cursor = con.execute(f"SELECT * EXCLUDE (created_at) FROM {store.lake}.{RUNS} ORDER BY run_id")
+            names = [d[0] for d in cursor.description]
+            return [tuple(strip(json.loads(v)) if n == "summary" else v for n, v in zip(names, row, strict=True))
+                    for row in cursor.fetchall()]
+    finally:
+        store.close()
+
+
+def _finished(now: dict | None, end: dict | None, workspace: Path, finished: Path) -> bool:
+    """The same data as the uninterrupted run left, up to the speed figures of its segment run."""
+    if same_data(now, end):
+        return True
+    if not (now and end) or RUNS not in now or RUNS not in end:
+        return False
+
+    def others(s: dict) -> dict:
+        return {k: v for k, v in s.items() if k not in (RUNS, "_snapshot")}
+    return others(now) == others(end) and _runs_without_timings(workspace) == _runs_without_timings(finished)
 
 
 def _cache_step(now: dict | None, start: dict | None, end: dict | None) -> bool:
@@ -161,9 +211,10 @@ def _cache_step(now: dict | None, start: dict | None, end: dict | None) -> bool:
 
 
 def _judge(tally: Tally, kind: signal.Signals, delay: float, sent_at: float, code: int, stderr: str,
-           workspace: Path, start_state: dict | None, end_state: dict | None) -> None:
+           workspace: Path, start_state: dict | None, end_state: dict | None, finished: Path) -> None:
     now_state = state(workspace)
-    unchanged, complete = same_data(now_state, start_state), same_data(now_state, end_state)
+    unchanged = same_data(now_state, start_state)
+    complete = not unchanged and _finished(now_state, end_state, workspace, finished)
     checkpoint = _cache_step(now_state, start_state, end_state)
     where = f"{kind.name} at {delay:.2f}s"
     if kind == signal.SIGKILL:
@@ -176,6 +227,7 @@ def _judge(tally: Tally, kind: signal.Signals, delay: float, sent_at: float, cod
         return
     tally.sigint += 1
     tally.exit_130 += code == 130
+    tally.exit_0 += code == 0
     said_saved = SAVED in stderr
     tally.with_message += (UNCHANGED in stderr or said_saved) and "Traceback" not in stderr
     if code != 130:
@@ -211,13 +263,14 @@ def startup_sweep(folder: Path) -> None:
 
 def report(tallies: list[Tally]) -> None:
     """Print one table row per command, then every failure."""
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    header = (f"{'command':<10}{'T s':>7}{'SIGINT':>8}{'exit130':>9}{'message':>9}{'unchanged':>10}{'saved':>7}"
-              f"{'late commits':>13}{'SIGKILL':>9}{'consistent':>11}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    header = (f"{'command':<10}{'T s':>7}{'SIGINT':>8}{'exit130':>9}{'exit0':>7}{'message':>9}{'unchanged':>10}"
+              f"{'saved':>7}{'late commits':>13}{'SIGKILL':>9}{'consistent':>11}{'wall s':>9}{'CPU s':>9}")
     print(header)
     for t in tallies:
-        print(f"{t.command:<10}{t.seconds:>7.1f}{t.sigint:>8}{t.exit_130:>9}{t.with_message:>9}{t.unchanged:>10}"
-              f"{t.saved:>7}{t.commits_after_signal:>13}{t.sigkill:>9}{t.kill_consistent:>11}")
+        print(f"{t.command:<10}{t.seconds:>7.1f}{t.sigint:>8}{t.exit_130:>9}{t.exit_0:>7}{t.with_message:>9}"
+              f"{t.unchanged:>10}{t.saved:>7}{t.commits_after_signal:>13}{t.sigkill:>9}{t.kill_consistent:>11}"
+              f"{t.wall:>9.0f}{t.cpu:>9.0f}")
     for t in tallies:
         for failure in t.failures:
             print(f"FAIL {t.command}: {failure}")
@@ -235,6 +288,7 @@ def main() -> int:
     # starts: catching it here gives the children the normal default back.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     rng = random.Random(args.seed)
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="interrupts-") as temp:
         folder = Path(temp)
         if args.startup_sweep:

@@ -11,6 +11,8 @@ would then commit and exit 0). So the command line listens for SIGINT itself and
   :func:`check` right before the commit refuses to start one after a Ctrl-C, even a swallowed one;
 - :func:`record_commit` notes that this command saved something, so the CLI never claims "unchanged"
   after a commit.
+- :func:`hold` blocks SIGINT for the process's last step (the CLI's exit), so a Ctrl-C pressed while it exits
+  stays pending and :func:`received` still sees it.
 
 The state is process-wide because signals are: one command runs per process (tests run commands one after
 another and :func:`command` resets it). Outside a command (library use, threads other than the main one)
@@ -37,6 +39,7 @@ class _State:
     committed = False  # this command committed data
     reported = False  # the CLI has printed the interrupt message
     listening = False
+    holding = False  # SIGINT is blocked until the process exits (see hold())
 
 
 _state = _State()
@@ -86,13 +89,25 @@ def command() -> Iterator[None]:
 
 
 def received() -> bool:
-    """Whether Ctrl-C was pressed during this command (also when some library swallowed it)."""
+    """Whether Ctrl-C was pressed during this command (also when some library swallowed it, or while
+    :func:`hold` keeps it pending)."""
+    if _state.received_at is None and _state.holding and signal.SIGINT in signal.sigpending():
+        _state.received_at = time.time()
     return _state.received_at is not None
 
 
 def received_at() -> float | None:
     """Wall-clock time of the first Ctrl-C of this command, if any."""
     return _state.received_at
+
+
+def hold() -> None:
+    """Block SIGINT for the rest of the process (its last step, right before it exits): a Ctrl-C from now on
+    waits in the kernel as a pending signal, where :func:`received` still sees it, instead of being lost or
+    killing the process with no message. Only the main thread of a process that is about to exit calls it."""
+    if _is_main_thread() and hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        _state.holding = True
 
 
 def check() -> None:
@@ -133,7 +148,6 @@ def mark_reported() -> None:
 def reported() -> bool:
     """Whether the interrupt message was already printed for this command."""
     return _state.reported
-
 
 
 def forget() -> None:
