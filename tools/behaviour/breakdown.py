@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from tools.behaviour.customers import AudienceFilter, audience_table, segments_exist
+from tools.behaviour.customers import AudienceFilter, audience_table
 from tools.behaviour.feature_store import require_features
 from tools.concepts import LifecycleStage, ValueTier
 from tools.errors import UserError
 from tools.jsonable import to_plain
 from tools.results import Column, Kind, Table, ToolResult
+from tools.segments.runs import has_segment_runs
 
 if TYPE_CHECKING:
     import duckdb
@@ -141,7 +142,7 @@ def breakdown(shop: Shop, args: BreakdownArgs) -> Breakdown:
     warnings = require_features(shop)
     axis = args.by
     with shop.reading() as con, audience_table(shop, args.audience()) as audience:
-        if axis is BreakdownAxis.SEGMENT and not segments_exist(con):
+        if axis is BreakdownAxis.SEGMENT and not has_segment_runs(con):
             raise UserError("No segments yet: run  segment-agent segment  first, then break down by segment.")
         groups = _groups(con, axis, audience.name)
         filtered = not args.audience().is_everyone()

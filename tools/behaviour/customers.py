@@ -23,6 +23,7 @@ from tools.concepts import LifecycleStage, ValueTier
 from tools.errors import UserError
 from tools.jsonable import to_plain
 from tools.results import Column, Kind, Table, ToolResult
+from tools.segments.runs import has_segment_runs
 
 if TYPE_CHECKING:
     import duckdb
@@ -186,7 +187,7 @@ def find_customers(shop: Shop, query: CustomerQuery) -> CustomerList:
     """Customers matching the query, sorted, with the total count and the audience's aggregates."""
     warnings = require_features(shop)
     with shop.reading() as con, audience_table(shop, query) as audience:
-        has_segments = segments_exist(con)
+        has_segments = has_segment_runs(con)
         columns = OUTPUT_COLUMNS + (SEGMENT_COLUMNS if has_segments else [])
         select = ", ".join(_selected(c, con) for c in columns)
         join = "LEFT JOIN current_segments s USING (customer_id)" if has_segments else ""
@@ -253,11 +254,6 @@ def audience_table(shop: Shop, filters: AudienceFilter) -> Iterator[AudienceTabl
             con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
-def segments_exist(con: duckdb.DuckDBPyConnection) -> bool:
-    """True once a segmentation has been stored."""
-    return bool(con.execute("SELECT count(*) FROM segment_runs").fetchone()[0])
-
-
 def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter) -> tuple[str, list]:
     clauses, params = ["true"], []
     if filters.lifecycle:
@@ -278,7 +274,7 @@ def _where(con: duckdb.DuckDBPyConnection, filters: AudienceFilter) -> tuple[str
                        "AND NOT is_return)")
         params.append(_known_value(con, "product_name", filters.product, label="product"))
     if filters.segment is not None:
-        if not segments_exist(con):
+        if not has_segment_runs(con):
             raise UserError("No segments yet: run  segment-agent segment  first, then filter by --segment.")
         clauses.append("s.segment_id = ?")
         params.append(_segment_id(con, filters.segment))

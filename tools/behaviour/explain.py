@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from tools.behaviour.customers import buy_again_is_probability, segments_exist
+from tools.behaviour.customers import buy_again_is_probability
 from tools.behaviour.feature_store import require_features
 from tools.errors import UserError
 from tools.jsonable import to_plain
 from tools.results import Column, Table, ToolResult
+from tools.segments.runs import has_segment_runs
 
 if TYPE_CHECKING:
     import duckdb
@@ -100,7 +101,7 @@ def _unknown_customer_message(con: duckdb.DuckDBPyConnection, wanted: str) -> st
 
 
 def _segment_of(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict[str, Any] | None:
-    if not segments_exist(con):
+    if not has_segment_runs(con):
         return None
     row = con.execute("SELECT segment_id, segment_name, segment_slug FROM current_segments WHERE customer_id = ?",
                       [customer_id]).fetchone()

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from tools.behaviour.audience_stats import summarise_audience
-from tools.behaviour.customers import AudienceFilter, audience_table, segments_exist
+from tools.behaviour.customers import AudienceFilter, audience_table
 from tools.behaviour.feature_store import require_features
 from tools.campaigns.drafting import CampaignRequest, draft_campaign
 from tools.concepts import Channel, Goal
 from tools.results import Column, Kind, Table, ToolResult
+from tools.segments.runs import has_segment_runs
 
 if TYPE_CHECKING:
     import duckdb
@@ -95,7 +96,7 @@ def recommend_actions(shop: Shop, args: ActionsArgs) -> ActionPlan:
     warnings = require_features(shop)
     with shop.reading() as con:
         candidates = [(title, AudienceFilter(**filters), goal) for title, filters, goal in CANDIDATES]
-        segment = _segment_most_at_stake(con) if segments_exist(con) else None
+        segment = _segment_most_at_stake(con) if has_segment_runs(con) else None
         if segment is not None:
             candidates.append((f"Win back lapsing customers of {segment[1]}",
                                AudienceFilter(lifecycle=["lapsing"], segment=str(segment[0])), Goal.WINBACK))

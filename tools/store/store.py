@@ -406,12 +406,14 @@ def _quoted(path: Path) -> str:
 
 
 def _applied_migrations(con: duckdb.DuckDBPyConnection, lake: str) -> list[str]:
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'schema_migrations'",
-        [lake]).fetchone()[0]
-    if not exists:
+    # one statement, not a catalog look-up first: every command opens the store, and each statement on the
+    # lake costs a catalog read (~20-30 ms on a 100k-customer workspace)
+    import duckdb
+
+    try:
+        return [row[0] for row in con.execute(f"SELECT name FROM {lake}.schema_migrations ORDER BY seq").fetchall()]
+    except duckdb.CatalogException:
         return []
-    return [row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY seq").fetchall()]
 
 
 def _refuse_newer(applied: list[str], root: Path) -> None:
