@@ -36,7 +36,9 @@ from tools.store.extensions import load_store_extensions
 from tools.store.faults import as_resource_error, commit_failure, disk_cause, resource_error, unreadable_catalog
 from tools.store.files import check_is_sqlite, create_catalog, data_files, remove_new_files
 from tools.store.legacy import LEGACY_FILENAME, migrate_round_one
-from tools.store.migrations import MIGRATIONS, WORKSPACE_FORMAT
+from tools.store.migrations import MIGRATIONS
+from tools.store.schema import applied_migrations, apply_missing, refuse_newer
+from tools.store.snapshots import expire_snapshots_older_than
 from tools.store.writer_lock import HOLDER_FILENAME, LOCK_FILENAME, WriterLock
 
 if TYPE_CHECKING:
@@ -308,20 +310,12 @@ class Store:
 
     def _apply_migrations(self) -> None:
         with self.reading() as con:
-            applied = _applied_migrations(con, self.lake)
-        _refuse_newer(applied, self.root)
+            applied = applied_migrations(con, self.lake)
+        refuse_newer(applied, self.root)
         if len(applied) == len(MIGRATIONS):
             return
         with self._write(record=False) as con:
-            applied = _applied_migrations(con, self.lake)
-            con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (seq INTEGER, name VARCHAR, "
-                        "applied_at TIMESTAMP)")
-            for seq, (name, statements) in enumerate(MIGRATIONS):
-                if name in applied:
-                    continue
-                for statement in statements:
-                    con.execute(statement)
-                con.execute("INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [seq, name])
+            apply_missing(con, applied_migrations(con, self.lake))
 
     def has_table(self, name: str) -> bool:
         """Whether the store holds table or view ``name`` (tables such as customer_features come later)."""
@@ -345,18 +339,7 @@ class Store:
         if self._expired_at is not None and now - self._expired_at < min(EXPIRE_EVERY_SECONDS, keep):
             return
         self._expired_at = now
-        con = self.connection()
-        try:
-            expired = con.execute(
-                f"""SELECT list(snapshot_id) FROM (
-                        SELECT snapshot_id, lead(snapshot_time) OVER (ORDER BY snapshot_id) AS superseded_at
-                        FROM {self.lake}.snapshots())
-                    WHERE superseded_at < now() - to_seconds(?)""", [keep]).fetchone()[0]
-            if expired:
-                con.execute(f"CALL ducklake_expire_snapshots('{self.lake}', versions => ?)", [expired])
-                con.execute(f"CALL ducklake_cleanup_old_files('{self.lake}', cleanup_all => true)")
-        except Exception:  # housekeeping must never fail a write that already committed
-            return
+        expire_snapshots_older_than(self.connection(), self.lake, keep)
 
     def discard(self, keep_folder: bool = False) -> None:
         """Remove a workspace this process just created and never filled (a failed first ingest)."""
@@ -403,26 +386,6 @@ def _end(con: duckdb.DuckDBPyConnection, statement: str) -> None:
 
 def _quoted(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
-
-
-def _applied_migrations(con: duckdb.DuckDBPyConnection, lake: str) -> list[str]:
-    # one statement, not a catalog look-up first: every command opens the store, and each statement on the
-    # lake costs a catalog read (~20-30 ms on a 100k-customer workspace)
-    import duckdb
-
-    try:
-        return [row[0] for row in con.execute(f"SELECT name FROM {lake}.schema_migrations ORDER BY seq").fetchall()]
-    except duckdb.CatalogException:
-        return []
-
-
-def _refuse_newer(applied: list[str], root: Path) -> None:
-    known = {name for name, _ in MIGRATIONS}
-    unknown = [name for name in applied if name not in known]
-    if unknown:
-        raise UserError(
-            f"The workspace {root} was created by a newer segment-agent (it has migration '{unknown[0]}', "
-            f"this version knows format {WORKSPACE_FORMAT}); upgrade segment-agent to use it.")
 
 
 @contextmanager
