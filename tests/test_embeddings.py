@@ -16,8 +16,12 @@ from tools.segments.embeddings import (
     Encoder,
     SentenceTransformerEncoder,
     embed_texts,
+    load_vectors,
+    normalise_text,
     pool_vectors,
     resolve_model,
+    store_vectors,
+    text_hash,
 )
 from tools.store.store import Store
 
@@ -51,6 +55,21 @@ def test_only_new_or_changed_texts_are_embedded(store: Store, fake_encoder: Fake
     vectors, stats = embed_texts(store, changed, fake_encoder)
     assert sorted(fake_encoder.texts) == ["A brand new review", "Sourdough every single weekend"]
     assert stats.embedded == 2 and vectors.shape == (4, fake_encoder.encode(["x"]).shape[1])
+
+
+def test_a_text_cached_twice_by_racing_writers_comes_back_once(store: Store, fake_encoder: FakeEncoder) -> None:
+    """Two runs that embed the same new text at once both append it; the look-up still gives one vector."""
+    digest = text_hash(normalise_text(TEXTS[0]))
+    vector = fake_encoder.encode([TEXTS[0]])
+    for _ in range(2):
+        with store.writing() as con:
+            store_vectors(con, fake_encoder.name, [digest], vector)
+    with store.reading() as con:
+        found = load_vectors(con, fake_encoder.name, [digest, text_hash("not cached")])
+    assert list(found) == [digest]
+    np.testing.assert_array_equal(found[digest], vector[0])
+    vectors, stats = embed_texts(store, [TEXTS[0], TEXTS[1]], fake_encoder)
+    assert (stats.embedded, stats.cached) == (1, 1) and vectors.shape[0] == 2
 
 
 def test_duplicates_and_spacing_variants_share_one_vector(store: Store, fake_encoder: FakeEncoder) -> None:
