@@ -239,6 +239,28 @@ def test_german_reviews_yield_terms_and_names_without_stop_words():
     assert all(not set(n.lower().replace("&", " ").split()) & german for n in names), names
 
 
+CONTRACTION_REVIEWS = [
+    ["The kettle's quality isn't great and the lid doesn't close", "Quality isn't what it was, the kettle's lid "
+     "didn't fit", "My kettle's spout wasn't sealed; quality isn’t good"] * 3,
+    ["Trail shoes we'll wear daily, they're light", "Trail shoes I've loved for years", "Light trail shoes"] * 3,
+]
+
+
+def test_contractions_never_leave_fragments_and_possessives_count_as_the_word():
+    """Split at the apostrophe, "isn't" used to leave "isn" and name segments "quality isn"."""
+    from tools.segments.themes import _common_terms
+
+    fragments = {"isn", "doesn", "didn", "wasn", "ll", "ve", "re", "s", "t"}
+    terms = distinctive_terms(CONTRACTION_REVIEWS, blocked=set())
+    for found in [[t["term"] for t in ts] for ts in terms] + [_common_terms(CONTRACTION_REVIEWS[0], set())]:
+        assert found and not {w for term in found for w in term.split()} & fragments, found
+        assert not any("'" in term for term in found), found
+    assert any("kettle" in t["term"] for t in terms[0]), terms[0]  # "kettle's" is counted as "kettle"
+    from tools.segments.profiles import content_words
+
+    assert content_words("I've the kettle’s lid; L'Oréal d'or") == ["i've", "the", "kettle", "lid", "oréal", "or"]
+
+
 def test_the_namer_drops_stop_word_terms_from_stored_evidence():
     evidence_ = SegmentEvidence(["aber die", "die espressokanne", "espressokanne", "kaffee"],
                                 quotes=["Die Espressokanne ist aber die beste, die ich je hatte."])

@@ -34,7 +34,8 @@ MIN_TERM_LIFT = 1.5  # a term must be this much more frequent in the segment tha
 BIGRAM_SHARE = 0.6  # a phrase this close to its word's score reads better than the bare word
 MIN_ITEM_LIFT = 1.1  # "buys more than other customers" means it
 MAX_TEXTS_PER_SEGMENT = 20_000  # c-TF-IDF needs a good sample, not every text of a huge segment
-WORD = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")  # words without digits: no order numbers, phones or prices
+# words without digits (no order numbers, phones or prices), with an apostrophe ending kept on the word
+WORD = re.compile(r"(?u)\b[^\W\d_]+['’][^\W\d_]+\b|\b[^\W\d_]{2,}\b")  # "I've" whole, never "ve"
 INSTRUCTION_LIKE = untrusted.INSTRUCTION_LIKE  # one definition of "reads as an instruction" (tools.privacy)
 RFM_COLUMNS = ("recency_days", "frequency", "monetary", "aov")
 
@@ -169,10 +170,31 @@ def _words_and_phrases(text: str) -> list[str]:
     from tools.segments.stopwords import stop_words_for_document
 
     stop = stop_words_for_document(text)
-    words = WORD.findall(text.lower())
-    kept = [w for w in words if w not in stop]
-    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in stop and b not in stop]
+    words = content_words(text)
+    kept = [w for w in words if w not in stop and "'" not in w]
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+             if a not in stop and b not in stop and "'" not in a + b]
     return kept + pairs
+
+
+ENGLISH_CONTRACTIONS = frozenset({"t", "ve", "ll", "re", "d", "m"})  # isn't, I've, we'll, they're, I'd, I'm
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of ``text``, apostrophes resolved: a possessive keeps its stem ("customer's" ->
+    "customer"), an English contraction ("isn't", "we'll") stays one word with its apostrophe, which term
+    extraction treats as a stop word, and an elision keeps its word ("l'eau" -> "eau", "d'or" -> "or").
+    Why: split at the apostrophe, "isn't" left "isn" behind and segments were described as "quality isn"."""
+    words = []
+    for word in WORD.findall(text.lower().replace("’", "'")):
+        stem, apostrophe, ending = word.partition("'")
+        if not apostrophe or ending in ENGLISH_CONTRACTIONS:
+            words.append(word)
+        elif ending == "s" or len(stem) > 2:
+            words.append(stem)
+        else:
+            words.append(ending)
+    return words
 
 
 def _non_redundant(vocabulary: np.ndarray, scores: np.ndarray, top: int) -> list[dict[str, Any]]:

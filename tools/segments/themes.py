@@ -26,7 +26,7 @@ from tools.behaviour.feature_store import require_features
 from tools.privacy.redaction import PiiDirectory
 from tools.results import Column, Kind, Table, ToolResult
 from tools.segments.naming import stem
-from tools.segments.profiles import INSTRUCTION_LIKE, QUOTE_LENGTH, WORD, distinctive_terms
+from tools.segments.profiles import INSTRUCTION_LIKE, QUOTE_LENGTH, content_words, distinctive_terms
 
 if TYPE_CHECKING:
     import duckdb
@@ -246,8 +246,8 @@ def _common_terms(texts: list[str], blocked: set[str]) -> list[str]:
 
     counts: dict[str, int] = {}
     for text in texts:
-        words = WORD.findall(text.lower())
-        kept = {w for w in words if w not in ENGLISH_STOP_WORDS and w not in blocked}
+        words = content_words(text)
+        kept = {w for w in words if w not in ENGLISH_STOP_WORDS and w not in blocked and "'" not in w}
         pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
                  if a in kept and b in kept and not {a, b} <= GENERIC}
         for term in (kept - GENERIC) | pairs:
