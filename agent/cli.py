@@ -161,6 +161,20 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    """``--version``: what a bug report or a scheduled script's log needs, without touching the workspace."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("segment-agent")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        installed = "unknown (not installed)"
+    typer.echo(f"segment-agent {installed}")
+    raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -176,6 +190,8 @@ def root(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks for unexpected errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_print_version,
+                                          help="Print the installed version and exit.")] = False,
 ) -> None:
     """Exit codes: 0 ok · 1 bad input or workspace (a message says what to fix) · 2 usage error · 3 bug."""
     from agent.runtime import AgentProviders, Runtime

@@ -38,6 +38,16 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
     assert json.loads(completed.stdout) == []
 
 
+def test_version_prints_the_installed_version_without_a_workspace(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    for flag in ("--version", "-V"):
+        result = RUNNER.invoke(app, ["--workspace", str(tmp_path / "none"), flag])
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == f"segment-agent {version('segment-agent')}"
+    assert not (tmp_path / "none").exists()
+
+
 def test_ingest_json_report_is_valid_json(tmp_path: Path) -> None:
     result = run_cli(tmp_path / "ws", "ingest", "orders", str(good_orders(tmp_path)), "--json")
 
