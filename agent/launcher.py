@@ -2,14 +2,15 @@
 
 Importing Typer, rich and the commands takes a few tenths of a second; a Ctrl-C in that window would
 otherwise end in an import traceback. This module records a Ctrl-C from its very first line (with nothing
-but the built-in ``signal`` module), hands it to :mod:`tools.store.interrupts`, and the CLI then reports it
-like any other interrupt (exit 130, one sentence). Only the console script imports this module, so importing
-:mod:`agent.cli` (tests, other programs) never changes how the importing process handles Ctrl-C.
+but the C module ``_signal``: ``signal`` itself spends milliseconds building its enums, a window in which a
+Ctrl-C would still be a traceback), hands it to :mod:`tools.store.interrupts`, and the CLI then reports it
+like any other interrupt (exit 130, one sentence). What runs before this line (the interpreter's start-up,
+``site``, the console-script wrapper's ``import re``) is outside the package: see DESIGN.md §13. Only the
+console script imports this module, so importing :mod:`agent.cli` (tests, other programs) never changes how
+the importing process handles Ctrl-C.
 """
 
-from __future__ import annotations
-
-import signal as _signal
+import _signal  # first, and nothing before it: not even ``from __future__`` (a module of its own to import)
 import time as _time
 
 _EARLY: list[float] = []
@@ -20,7 +21,7 @@ def _record(_signum: int, _frame: object) -> None:
         _EARLY.append(_time.time())
 
 
-if _signal.getsignal(_signal.SIGINT) is not _signal.SIG_IGN:  # an inherited "ignore" (nohup, &) is kept
+if _signal.getsignal(_signal.SIGINT) != _signal.SIG_IGN:  # an inherited "ignore" (nohup, &) is kept
     _signal.signal(_signal.SIGINT, _record)
 
 

@@ -3,7 +3,7 @@
 For each writing command (``ingest orders --replace``, ``features``, ``segment``) on a small shop cut from the
 bundled sample shop, the harness first runs the command once uninterrupted (its duration T and the state it
 leaves), then, from a fresh copy of the starting workspace each time, starts it as a real process (the
-installed console script, so start-up is included), waits a random time in [STARTUP, 0.97 T] and sends:
+installed console script, so start-up is included), waits a random time in [start-up, 0.97 T] and sends:
 
 - **SIGINT**: the process must exit 130 with the interrupt sentence and no traceback; the workspace must hold
   either the starting state or the finished state, nothing in between; no commit may have started after
@@ -16,8 +16,11 @@ work), so for it "the starting state plus more cached embeddings" is a third con
 "saved" and the message must say so.
 
 A signal that arrives after the process already exited does not count; another delay is drawn. The first
-STARTUP seconds are the Python interpreter starting (site imports, before any segment-agent code can run):
-a Ctrl-C there ends the interpreter itself; ``--startup-sweep`` shows that window separately.
+milliseconds are the Python interpreter starting (``site``, the console-script wrapper's ``import re``) before
+any segment-agent code runs: a Ctrl-C there ends the interpreter itself (killed by SIGINT, or its own
+KeyboardInterrupt traceback), with nothing written. The harness measures that start-up in the same run (the
+slowest of 7 starts of the interpreter up to the launcher's first line, doubled, at least 50 ms) and draws
+delays after it; ``--startup-sweep`` maps the window itself, outcome by outcome.
 
     python bench/interrupt_writers.py [--sigint 30] [--sigkill 10] [--commands ingest,features,segment]
 """
@@ -45,7 +48,7 @@ SCRIPT = Path(sys.executable).parent / "segment-agent"
 UNCHANGED = "Interrupted; the workspace is unchanged by the unfinished step."
 SAVED = "Interrupted after this command had saved its changes"
 CUSTOMERS = 300
-STARTUP = 0.05  # seconds of interpreter start-up (site imports) before the console script's first line runs
+STARTUP_MIN = 0.05  # seconds: the least start-up allowance, however fast the interpreter starts in this run
 
 
 @dataclass
@@ -115,6 +118,18 @@ def _copy(base: Path, target: Path) -> Path:
     return target
 
 
+def measure_startup() -> float:
+    """Seconds the interpreter takes, under this run's load, from spawn to the launcher's Ctrl-C handler: the
+    console script's own imports (``re``, ``sys``, ``agent.launcher``), slowest of 7, doubled."""
+    code = "import re, sys; import agent.launcher"
+    walls = []
+    for _ in range(7):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        walls.append(time.perf_counter() - started)
+    return max(STARTUP_MIN, 2 * max(walls))
+
+
 def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigints: int, sigkills: int,
                rng: random.Random) -> Tally:
     """All trials of one command."""
@@ -131,7 +146,8 @@ def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigi
         done = 0
         while done < wanted:
             workspace = _copy(base, folder / f"{name}-trial")
-            delay = rng.uniform(STARTUP, 0.97 * tally.seconds)
+            startup = measure_startup()
+            delay = rng.uniform(startup, max(startup, 0.97 * tally.seconds))
             process = subprocess.Popen([str(SCRIPT), "-w", str(workspace), *args], stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"})
             time.sleep(delay)
@@ -247,18 +263,29 @@ def _judge(tally: Tally, kind: signal.Signals, delay: float, sent_at: float, cod
 
 
 def startup_sweep(folder: Path) -> None:
-    """SIGINT every 2 ms over the first 80 ms of ``status``: where the interpreter, not the CLI, handles it."""
-    outcomes = []
-    for step in range(40):
+    """SIGINT every 1 ms over the first 80 ms of ``status``: where the interpreter, not the CLI, handles it."""
+    outcomes: list[tuple[int, str]] = []
+    for ms in range(80):
         process = subprocess.Popen([str(SCRIPT), "-w", str(folder / "none"), "status"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
-        time.sleep(step * 0.002)
+        time.sleep(ms / 1000)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate()
-        outcomes.append((step * 2, process.returncode, UNCHANGED in stderr))
-    clean = [ms for ms, code, said in outcomes if code == 130 and said]
-    print(f"start-up sweep: first clean exit 130 at {min(clean) if clean else '-'} ms; "
-          f"before that: {[(ms, code) for ms, code, said in outcomes if not (code == 130 and said)]}")
+        if process.returncode == 130 and UNCHANGED in stderr and "Traceback" not in stderr:
+            outcome = "clean exit 130"
+        elif process.returncode == -signal.SIGINT and not stderr:
+            outcome = "killed by SIGINT, silent (shell status 130)"
+        elif "KeyboardInterrupt" in stderr:
+            outcome = f"interpreter's KeyboardInterrupt traceback, exit {process.returncode}"
+        else:
+            outcome = f"other: exit {process.returncode}, {stderr[:60]!r}"
+        outcomes.append((ms, outcome))
+    counts: dict[str, list[int]] = {}
+    for ms, outcome in outcomes:
+        counts.setdefault(outcome, []).append(ms)
+    print(f"start-up sweep (SIGINT at 0..79 ms; allowance now {measure_startup() * 1000:.0f} ms):")
+    for outcome, times in counts.items():
+        print(f"  {len(times):>3} x {outcome}: {min(times)}..{max(times)} ms")
 
 
 def report(tallies: list[Tally]) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,26 @@ def test_ctrl_c_at_the_chat_prompt_is_a_normal_goodbye(loaded: tuple[Path, Path,
         run_chat(Session(shop), "embedded", input_fn=press_ctrl_c)
         assert not interrupts.received()
     assert "bye" in capsys.readouterr().out
+
+
+def test_the_console_script_listens_before_any_python_level_import() -> None:
+    """The launcher's handler is on before anything that runs Python code is imported: ``signal`` alone spends
+    milliseconds building enums, in which a Ctrl-C would be the interpreter's traceback (DESIGN.md §13)."""
+    code = ("import sys, _signal; before = set(sys.modules); import agent.launcher; "
+            "print(sorted(set(sys.modules) - before), _signal.getsignal(_signal.SIGINT).__module__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert result.stdout.split() == ["['agent',", "'agent.launcher']", "agent.launcher"]
+
+
+def test_a_ctrl_c_before_the_cli_is_imported_is_the_clean_interrupt(tmp_path: Path) -> None:
+    """Pressed while the launcher is loaded but Typer, rich and the commands are not: exit 130, the sentence,
+    no traceback, nothing written."""
+    workspace = tmp_path / "ws"
+    code = ("import os, sys, agent.launcher; os.kill(os.getpid(), 2); "
+            f"sys.argv = ['segment-agent', '-w', {str(workspace)!r}, 'ingest', 'orders', "
+            f"{str(good_orders(tmp_path))!r}]; agent.launcher.main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+    assert (result.returncode, result.stderr.strip()) == (130, INTERRUPTED_UNCHANGED)
+    assert not workspace.exists() or not any(workspace.iterdir())

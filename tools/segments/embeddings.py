@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 32
 # How the model runs ([segments] backend). Measured on 2,000 sample-shop texts (bench/embedding_throughput.py,
 # DESIGN.md §6): ONNX Runtime with int8 weights per output channel is several times cheaper than plain
-# sentence-transformers at cosine 0.993 mean / 0.985 min to fp32; 'onnx' is the same graph in fp32 (cosine
+# sentence-transformers at cosine 0.992 mean / 0.982 min to fp32; 'onnx' is the same graph in fp32 (cosine
 # 1.0000); 'torch' is sentence-transformers itself. The backend is part of the encoder name, so of the cache key.
 TORCH = "torch"
 BACKENDS = (TORCH, "onnx", "onnx-int8")
