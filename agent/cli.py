@@ -280,7 +280,8 @@ def _exit_truthfully() -> None:
 
     The teardown (freeing every module, some 0.3 s after a command) used to run with SIGINT ignored, so a
     Ctrl-C there was lost and a run exited 0 with no message; left to Python, the teardown instead puts back
-    the default action, which kills the process with no message. So from here SIGINT is held pending,
+    the default action, which kills the process with no message. So from here a Ctrl-C is only recorded
+    (:func:`tools.store.interrupts.hold`, which also sees one whose Python-level handler has not run yet),
     stdout is flushed, any Ctrl-C so far turns the status into 130 with its sentence, and the process exits
     at once: only the instant between that check and the exit call remains. Skipping the teardown is as safe
     for the workspace as kill -9 (every commit is durable when it returns; the interrupt bench checks kill -9),

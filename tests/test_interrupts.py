@@ -161,3 +161,22 @@ def test_a_ctrl_c_before_the_cli_is_imported_is_the_clean_interrupt(tmp_path: Pa
 
     assert (result.returncode, result.stderr.strip()) == (130, INTERRUPTED_UNCHANGED)
     assert not workspace.exists() or not any(workspace.iterdir())
+
+
+def test_the_last_step_leaves_sigint_to_the_main_thread_and_sees_it_from_any_thread() -> None:
+    """While the process exits, SIGINT stays unblocked in the main thread (a blocked one is handed by the kernel
+    to some library's worker thread, whose handler may run after the exit: CI saw exit 0 with no message), and a
+    Ctrl-C handled in another thread still counts."""
+    code = ("import os, signal, threading\n"
+            "from tools.store import interrupts\n"
+            "interrupts.listen(); interrupts.hold()\n"
+            "blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])\n"
+            "go = threading.Event()\n"
+            "worker = threading.Thread(target=lambda: go.wait() and os.kill(os.getpid(), signal.SIGINT))\n"
+            "worker.start()  # started before the block, like a library's pool: SIGINT open in it\n"
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # now only the worker can take it\n"
+            "go.set(); worker.join()\n"
+            "print(blocked, interrupts.received())\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+    assert (result.returncode, result.stdout.split()) == (0, ["False", "True"]), result.stderr

@@ -4,7 +4,7 @@ bench/interrupt_writers.py found runs that exited 0 with no message although a S
 signal landed in the interpreter's teardown (some 0.3 s after a command, about 7 % of a short run), where
 SIGINT used to be ignored. These tests deliver the Ctrl-C at two known points of the exit of a real console
 script process: during the exit work of the libraries (an atexit function registered after the command, as
-DuckDB's and pandas' are), and after the CLI's last step has put SIGINT on hold (it stays pending).
+DuckDB's and pandas' are), and after the CLI's last step has put SIGINT on hold (only recorded from then on).
 The points are reached by wrapping functions from the test's own launcher code, not through product hooks.
 """
 
@@ -29,7 +29,7 @@ WHEN = {
         "    try: real()\n"
         f"    finally: atexit.register({CTRL_C})\n"
         "agent.cli.app = app\n"),
-    # the CLI's last step has blocked SIGINT: the Ctrl-C waits, pending, for the final check
+    # the CLI's last step has begun (SIGINT only recorded from now on): the Ctrl-C lands right before the check
     "after SIGINT is held for the exit": (
         "from tools.store import interrupts; real = interrupts.hold\n"
         "def hold():\n"

@@ -11,8 +11,8 @@ would then commit and exit 0). So the command line listens for SIGINT itself and
   :func:`check` right before the commit refuses to start one after a Ctrl-C, even a swallowed one;
 - :func:`record_commit` notes that this command saved something, so the CLI never claims "unchanged"
   after a commit.
-- :func:`hold` blocks SIGINT for the process's last step (the CLI's exit), so a Ctrl-C pressed while it exits
-  stays pending and :func:`received` still sees it.
+- :func:`hold` prepares the process's last step (the CLI's exit): from then on a Ctrl-C is only recorded, and
+  :func:`received` sees one that lands in the middle of the final check too.
 
 The state is process-wide because signals are: one command runs per process (tests run commands one after
 another and :func:`command` resets it). Outside a command (library use, threads other than the main one)
@@ -21,6 +21,7 @@ nothing is installed and Python's own behaviour applies.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -39,7 +40,8 @@ class _State:
     committed = False  # this command committed data
     reported = False  # the CLI has printed the interrupt message
     listening = False
-    holding = False  # SIGINT is blocked until the process exits (see hold())
+    holding = False  # the process is in its last step (see hold())
+    wakeup: int | None = None  # read end of the pipe Python's C-level SIGINT handler writes to (see hold())
 
 
 _state = _State()
@@ -89,11 +91,22 @@ def command() -> Iterator[None]:
 
 
 def received() -> bool:
-    """Whether Ctrl-C was pressed during this command (also when some library swallowed it, or while
-    :func:`hold` keeps it pending)."""
-    if _state.received_at is None and _state.holding and signal.SIGINT in signal.sigpending():
+    """Whether Ctrl-C was pressed during this command (also when some library swallowed it, or, after
+    :func:`hold`, when only Python's C-level handler has seen it so far)."""
+    if _state.received_at is None and _state.holding and (_woken() or signal.SIGINT in signal.sigpending()):
         _state.received_at = time.time()
     return _state.received_at is not None
+
+
+def _woken() -> bool:
+    """Whether Python's C-level handler has seen SIGINT since :func:`hold` (in any thread; the Python-level
+    handler may not have run yet)."""
+    if _state.wakeup is None:
+        return False
+    try:
+        return signal.SIGINT in os.read(_state.wakeup, 4096)
+    except BlockingIOError:
+        return False
 
 
 def received_at() -> float | None:
@@ -102,12 +115,27 @@ def received_at() -> float | None:
 
 
 def hold() -> None:
-    """Block SIGINT for the rest of the process (its last step, right before it exits): a Ctrl-C from now on
-    waits in the kernel as a pending signal, where :func:`received` still sees it, instead of being lost or
-    killing the process with no message. Only the main thread of a process that is about to exit calls it."""
-    if _is_main_thread() and hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        _state.holding = True
+    """Prepare the process's last step (right before it exits): a Ctrl-C from now on is only recorded, never
+    raised, and :func:`received` sees it even when it lands during the final check.
+
+    Why not block SIGINT until the exit (as this once did): the kernel then hands a Ctrl-C to any other thread
+    that does not block it (DuckDB's workers, ONNX Runtime's), and Python's C handler ran there only once that
+    thread was scheduled, which on a busy 2-core machine was after the process had exited with 0 and no
+    message. With the main thread unblocked the kernel delivers to it, at once; and wherever the C handler
+    runs, it writes the signal number to a wake-up pipe (``signal.set_wakeup_fd``) that :func:`received` reads,
+    so a Ctrl-C whose Python-level handler has not run yet still counts. Only the main thread of a process that
+    is about to exit calls it (the wake-up fd is process-wide: no event loop may run after it)."""
+    if not _is_main_thread():
+        return
+    _state.raising, _state.holding = False, True
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return  # an inherited "ignore" (nohup, a background job) stays as it is
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+    signal.signal(signal.SIGINT, _on_sigint)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    _state.wakeup = read_end
 
 
 def check() -> None:
