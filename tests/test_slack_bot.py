@@ -319,7 +319,11 @@ def test_every_request_is_one_structured_log_line(workspace: Path, caplog: pytes
     answered = next(line for line in lines if line.get("outcome") == "answered")
     assert answered["event"] == "Ev1750000400000100" and answered["channel"] == CHANNEL
     assert answered["tools"] == ["find_customers"] and answered["ms"] > 0
-    assert any(line.get("outcome") == "duplicate" and line.get("retry") == 1 for line in lines)
+    # The bot acknowledges at once and claims the event id in its worker, so either delivery may be the one
+    # that answers (CI once saw the retry claim first); the other is logged as a duplicate, never answered.
+    outcomes = sorted((line["outcome"], line["retry"]) for line in lines if line.get("event") == answered["event"])
+    assert [outcome for outcome, _ in outcomes] == ["answered", "duplicate"]
+    assert sorted(retry for _, retry in outcomes) == [0, 1]
 
 
 def test_segment_answers_come_with_a_chart(segment_shop: Path, fake_encoder: object) -> None:
