@@ -151,9 +151,9 @@ def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigi
             process = subprocess.Popen([str(SCRIPT), "-w", str(workspace), *args], stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"})
             time.sleep(delay)
-            if process.poll() is not None:
+            if process.poll() is not None or _exiting(process.pid):
                 process.communicate()
-                continue  # it finished first: not an interrupt trial
+                continue  # it finished first (or is in the kernel's exit, status chosen): not an interrupt trial
             sent_at = time.time()
             process.send_signal(kind)
             try:
@@ -168,6 +168,17 @@ def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigi
                    finished)
     tally.wall, tally.cpu = time.perf_counter() - wall_start, _children_cpu() - cpu_start
     return tally
+
+
+def _exiting(pid: int) -> bool:
+    """Whether the process has already called exit (Linux PF_EXITING in /proc/<pid>/stat): its status is
+    chosen, and the kernel spends some 20-30 ms freeing its memory, during which a signal is discarded and
+    ``poll()`` still sees a running process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return bool(int(fields[6]) & 0x4)  # field 9 of stat (flags); fields[0] is field 3 (state)
 
 
 def _children_cpu() -> float:
