@@ -15,7 +15,10 @@ installed console script, so start-up is included), waits a random time in [star
 work), so for it "the starting state plus more cached embeddings" is a third consistent state; it counts as
 "saved" and the message must say so.
 
-A signal that arrives after the process already exited does not count; another delay is drawn. The first
+A signal that arrives after the process already exited does not count; another delay is drawn. Nor does
+one sent while the process is in the kernel's exit (its status already chosen; Linux PF_EXITING in /proc,
+read before sending), or one after which the process is found exiting at once and exits 0: the signal and
+the exit call crossed, and which came first cannot be known (the "raced" column counts them). The first
 milliseconds are the Python interpreter starting (``site``, the console-script wrapper's ``import re``) before
 any segment-agent code runs: a Ctrl-C there ends the interpreter itself (killed by SIGINT, or its own
 KeyboardInterrupt traceback), with nothing written. The harness measures that start-up in the same run (the
@@ -66,6 +69,7 @@ class Tally:
     unchanged: int = 0
     saved: int = 0
     commits_after_signal: int = 0
+    raced_exit: int = 0  # exit 0 and already in the kernel's exit right after the signal: sent as it exited
     sigkill: int = 0
     kill_consistent: int = 0
     failures: list[str] = field(default_factory=list)
@@ -156,12 +160,16 @@ def run_trials(name: str, files: dict[str, Path], base: Path, folder: Path, sigi
                 continue  # it finished first (or is in the kernel's exit, status chosen): not an interrupt trial
             sent_at = time.time()
             process.send_signal(kind)
+            exiting_after = _exiting(process.pid)
             try:
                 _, stderr = process.communicate(timeout=180)
             except subprocess.TimeoutExpired:
                 process.kill()
                 _, stderr = process.communicate()
                 tally.failures.append(f"{kind.name} at {delay:.2f}s: still running 180 s after the signal")
+                continue
+            if exiting_after and process.returncode == 0:
+                tally.raced_exit += 1  # the signal and the exit call crossed: which came first is unknowable
                 continue
             done += 1
             _judge(tally, kind, delay, sent_at, process.returncode, stderr, workspace, start_state, end_state,
@@ -303,12 +311,12 @@ def report(tallies: list[Tally]) -> None:
     """Print one table row per command, then every failure."""
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     header = (f"{'command':<10}{'T s':>7}{'SIGINT':>8}{'exit130':>9}{'exit0':>7}{'message':>9}{'unchanged':>10}"
-              f"{'saved':>7}{'late commits':>13}{'SIGKILL':>9}{'consistent':>11}{'wall s':>9}{'CPU s':>9}")
+              f"{'saved':>7}{'late commits':>13}{'raced':>7}{'SIGKILL':>9}{'consistent':>11}{'wall s':>9}{'CPU s':>9}")
     print(header)
     for t in tallies:
         print(f"{t.command:<10}{t.seconds:>7.1f}{t.sigint:>8}{t.exit_130:>9}{t.exit_0:>7}{t.with_message:>9}"
-              f"{t.unchanged:>10}{t.saved:>7}{t.commits_after_signal:>13}{t.sigkill:>9}{t.kill_consistent:>11}"
-              f"{t.wall:>9.0f}{t.cpu:>9.0f}")
+              f"{t.unchanged:>10}{t.saved:>7}{t.commits_after_signal:>13}{t.raced_exit:>7}{t.sigkill:>9}"
+              f"{t.kill_consistent:>11}{t.wall:>9.0f}{t.cpu:>9.0f}")
     for t in tallies:
         for failure in t.failures:
             print(f"FAIL {t.command}: {failure}")
